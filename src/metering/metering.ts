@@ -140,8 +140,9 @@ function sourceOf(endpoint: ImageEndpoint): ImageSource {
   return endpoint === 'generations' ? 'image.generation' : endpoint === 'edits' ? 'image.edit' : 'image.variation';
 }
 
-function formatUsd(nano: number): string {
-  return `$${nanoToUsd(nano).toFixed(nano % 10_000_000 === 0 ? 2 : 6)}`;
+/** `$0.20`, `$0.17731`: at least cents, at most micro-dollars, no trailing zeros beyond the cents. */
+export function formatUsd(nano: number): string {
+  return `$${nanoToUsd(nano).toFixed(6).replace(/(\.\d\d\d*?)0+$/, '$1')}`;
 }
 
 const DIMENSION_TEXT: Record<Dimension, string> = {
