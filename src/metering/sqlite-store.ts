@@ -326,7 +326,8 @@ export class SqliteMeteringStore implements MeteringStore {
     }
     params.bucketMs = q.bucketSeconds * 1000;
     const groupCols = q.groupBy.map((g) => `${GROUP_COLUMNS[g]} AS g_${g}`);
-    const sql = `SELECT (created_at - @startMs) / @bucketMs AS bucket${groupCols.map((c) => `, ${c}`).join('')},
+    // CAST: bound JS numbers may arrive as REAL, and the division must be an integer bucket index.
+    const sql = `SELECT CAST((created_at - @startMs) / @bucketMs AS INTEGER) AS bucket${groupCols.map((c) => `, ${c}`).join('')},
         SUM(n) AS images, COUNT(*) AS requests,
         SUM(text_input_tokens) AS tin, SUM(image_input_tokens) AS iin,
         SUM(image_output_tokens) AS iout, SUM(text_output_tokens) AS tout,
