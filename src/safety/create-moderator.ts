@@ -1,0 +1,151 @@
+/**
+ * Atelier's Moderator: the offline text classifier and image model, plus the optional external moderator, under one
+ * policy, with every block written to the audit log.
+ */
+import type { RawImage } from '../imaging/raw-image.ts';
+import { invalidParam } from '../contract/api-error.ts';
+import { type ModerationCategory, sortCategories } from './categories.ts';
+import type { ModerationContext, ModerationLevel, ModerationStage, ModerationVerdict, Moderator } from './moderator.ts';
+import { type ModerationPolicy, type ModerationPolicyOverrides, resolvePolicy, textTierBlocks } from './policy.ts';
+import { classifyText, type TextFinding } from './text/text-classifier.ts';
+import { imageIsBlocked, scoreImage } from './image/image-classifier.ts';
+import { nsfwModel, type NsfwScores } from './image/nsfw-model.ts';
+import { ExternalModerator, ExternalModerationError } from './external-moderator.ts';
+import { type AuditLog, auditEntry, fileAuditLog } from './audit-log.ts';
+import { moderationUnavailableError } from './blocked-error.ts';
+
+export interface CreateModeratorOptions {
+  /** Overrides merged over DEFAULT_POLICY (policy.ts); invalid settings throw ModerationPolicyError. */
+  policy?: ModerationPolicyOverrides;
+  /** Full URL of an OpenAI-compatible moderations endpoint, e.g. https://api.openai.com/v1/moderations. */
+  externalUrl?: string;
+  /** Bearer token for the external endpoint. */
+  externalKey?: string;
+  /** JSON-lines file for the block audit log. No file, no log. */
+  auditLogPath?: string;
+  /** Another audit sink (tests, or a database); used instead of auditLogPath. */
+  auditLog?: AuditLog;
+  /** Load the image model now rather than on the first image (servers: avoids a slow first request). */
+  preloadImageModel?: boolean;
+}
+
+/** Longest text moderated. The API caps prompts at 32000 characters; the margin covers revised prompts. */
+export const MAX_MODERATED_TEXT = 64_000;
+
+export class AtelierModerator implements Moderator {
+  constructor(
+    readonly policy: ModerationPolicy,
+    private readonly external: ExternalModerator | null,
+    private readonly audit: AuditLog | null,
+  ) {}
+
+  /** The offline classifier's findings before the policy applies; for tools and the evaluation. */
+  explainText(text: string): TextFinding[] {
+    return classifyText(text);
+  }
+
+  async checkText(text: string, level: ModerationLevel, context?: ModerationContext): Promise<ModerationVerdict> {
+    if (typeof text !== 'string') throw invalidParam('prompt', 'Invalid prompt: expected a string.');
+    if (text.length > MAX_MODERATED_TEXT) {
+      throw invalidParam('prompt', `Invalid prompt: longer than ${MAX_MODERATED_TEXT} characters.`, 'string_above_max_length');
+    }
+    const levelPolicy = this.policy.levels[level];
+    const fired = classifyText(text).filter((f) => textTierBlocks(levelPolicy, f.category, f.tier));
+    const categories = new Set<ModerationCategory>(fired.map((f) => f.category));
+    const sources = fired.map((f) => f.rule);
+    if (categories.size === 0 && this.external) {
+      const external = await this.askExternal(() => this.external!.checkText(text, level));
+      for (const c of external) categories.add(c);
+      if (external.length > 0) sources.push('external');
+    }
+    const verdict = toVerdict(categories);
+    if (verdict.flagged && this.audit) {
+      await this.audit.record(
+        auditEntry(
+          {
+            stage: 'input',
+            level,
+            kind: 'text',
+            categories: verdict.categories,
+            sources,
+            textLength: text.length,
+            ...(this.policy.auditIncludesPrompt ? { text } : {}),
+          },
+          { subject: 'prompt', ...context },
+        ),
+      );
+    }
+    return verdict;
+  }
+
+  async checkImage(
+    image: RawImage,
+    level: ModerationLevel,
+    stage: ModerationStage,
+    context?: ModerationContext,
+  ): Promise<ModerationVerdict> {
+    const scores = await scoreImage(image, stage === 'input' ? 'image' : 'output');
+    const categories = new Set<ModerationCategory>();
+    const sources: string[] = [];
+    if (this.policy.levels[level].text.sexual !== 'off' && imageIsBlocked(scores, this.policy.levels[level].image)) {
+      categories.add('sexual');
+      sources.push('nsfwjs');
+    }
+    if (categories.size === 0 && this.external) {
+      const external = await this.askExternal(() => this.external!.checkImage(image, level));
+      for (const c of external) categories.add(c);
+      if (external.length > 0) sources.push('external');
+    }
+    const verdict = toVerdict(categories);
+    if (verdict.flagged && this.audit) {
+      await this.audit.record(
+        auditEntry(
+          {
+            stage,
+            level,
+            kind: 'image',
+            categories: verdict.categories,
+            sources,
+            scores: roundScores(scores),
+            width: image.width,
+            height: image.height,
+          },
+          context,
+        ),
+      );
+    }
+    return verdict;
+  }
+
+  /** Raw model scores for an image, without a verdict: for calibration tools and tests. */
+  scoreImage(image: RawImage): Promise<NsfwScores> {
+    return scoreImage(image);
+  }
+
+  private async askExternal(call: () => Promise<ModerationCategory[]>): Promise<ModerationCategory[]> {
+    try {
+      return await call();
+    } catch (err) {
+      if (err instanceof ExternalModerationError && this.policy.externalFailOpen) return [];
+      if (err instanceof ExternalModerationError) throw moderationUnavailableError();
+      throw err;
+    }
+  }
+}
+
+function toVerdict(categories: Set<ModerationCategory>): ModerationVerdict {
+  const list = sortCategories(categories);
+  return { flagged: list.length > 0, categories: list };
+}
+
+function roundScores(s: NsfwScores): Record<string, number> {
+  return Object.fromEntries(Object.entries(s).map(([k, v]) => [k, Math.round(v * 1000) / 1000]));
+}
+
+export async function createModerator(opts: CreateModeratorOptions = {}): Promise<AtelierModerator> {
+  const policy = resolvePolicy(opts.policy);
+  const external = opts.externalUrl ? new ExternalModerator(opts.externalUrl, opts.externalKey, policy) : null;
+  const audit = opts.auditLog ?? (opts.auditLogPath ? fileAuditLog(opts.auditLogPath) : null);
+  if (opts.preloadImageModel) await nsfwModel();
+  return new AtelierModerator(policy, external, audit);
+}

@@ -1,0 +1,76 @@
+/**
+ * Building blocks for the lexicon: word lists turned into regular expressions over normalized text (lowercase words
+ * separated by single spaces, see normalize.ts). Kept apart so every rule file reads as data.
+ */
+
+/** `(?:a|b|c)`: alternatives, longest first so "blowjobs" is preferred to "blowjob" when both are listed. */
+export function anyOf(...alternatives: string[]): string {
+  return `(?:${[...alternatives].sort((a, b) => b.length - a.length).join('|')})`;
+}
+
+/** A whole-word (or whole-phrase) match of `source`. */
+export function wordRe(source: string): RegExp {
+  return new RegExp(`(?<![\\p{L}\\p{N}])(?:${source})(?![\\p{L}\\p{N}])`, 'u');
+}
+
+/** Up to `n` arbitrary words between two parts: `a${gap(2)}b` matches "a b", "a x b", "a x y b". */
+export function gap(n: number): string {
+  return `(?: [\\p{L}\\p{N}_]+){0,${n}} `;
+}
+
+/** People an act of violence or a sexual act can be aimed at. */
+export const PERSON = anyOf(
+  'man', 'men', 'woman', 'women', 'person', 'people', 'guy', 'guys', 'girl', 'girls', 'boy', 'boys', 'child',
+  'children', 'kid', 'kids', 'baby', 'babies', 'officer', 'officers', 'cop', 'cops', 'police', 'policeman',
+  'president', 'teacher', 'teachers', 'student', 'students', 'crowd', 'him', 'her', 'them', 'victim', 'victims',
+  'family', 'wife', 'husband', 'hostage', 'hostages', 'civilian', 'civilians', 'worker', 'workers', 'protester',
+  'protesters', 'prisoner', 'prisoners', 'soldier', 'soldiers', 'neighbor', 'neighbour', 'someone', 'somebody',
+  'everyone', 'mother', 'father', 'mom', 'dad', 'girlfriend', 'boyfriend', 'classmate', 'coworker', 'toddler',
+  'infant', 'lady', 'priest', 'journalist', 'politician', 'pedestrian', 'pedestrians', 'passenger', 'passengers',
+  'villager', 'villagers', 'refugee', 'refugees', 'patient', 'patients', 'senator', 'judge',
+);
+
+/** Protected groups for the hate rules. */
+export const GROUP = anyOf(
+  'jews', 'jew', 'jewish people', 'muslims', 'muslim people', 'blacks', 'black people', 'black men', 'black women',
+  'gays', 'gay people', 'homosexuals', 'lesbians', 'trans people', 'transgender people', 'trans women', 'trans men',
+  'transgenders', 'immigrants', 'migrants', 'refugees', 'mexicans', 'asians', 'chinese people', 'chinese', 'arabs',
+  'africans', 'christians', 'catholics', 'hindus', 'sikhs', 'women', 'latinos', 'hispanics', 'indians',
+  'whites', 'white people', 'gypsies', 'roma', 'disabled people', 'the disabled', 'jewish', 'muslim', 'islam',
+);
+
+/** Words that deny a group's humanity or brand it as a threat. */
+export const DEHUMANIZING = anyOf(
+  'vermin', 'rats', 'apes', 'monkeys', 'animals', 'subhuman', 'sub human', 'parasites', 'cockroaches', 'roaches',
+  'insects', 'inferior', 'filth', 'disease', 'a disease', 'plague', 'a plague', 'scum', 'savages', 'terrorists',
+  'criminals', 'rapists', 'freaks', 'mentally ill', 'property', 'not human', 'evil', 'pigs', 'dogs', 'cancer',
+  'a cancer', 'an infestation', 'invaders', 'degenerates', 'pedophiles', 'groomers',
+);
+
+/** People close to someone: the usual targets of targeted harassment. */
+const ACQUAINTANCE = anyOf(
+  'coworker', 'coworkers', 'co worker', 'colleague', 'colleagues', 'classmate', 'classmates', 'roommate',
+  'neighbor', 'neighbour', 'neighbors', 'boss', 'teacher', 'ex', 'ex girlfriend', 'ex boyfriend', 'ex wife',
+  'ex husband', 'sister', 'brother', 'cousin', 'mom', 'mother', 'dad', 'father', 'friend', 'teammate', 'student',
+  'girlfriend', 'boyfriend', 'wife', 'husband', 'manager', 'landlord', 'aunt', 'uncle', 'niece', 'nephew',
+  'stepmom', 'stepdad', 'stepmother', 'stepfather', 'crush', 'bully', 'principal', 'tenant', 'employee',
+);
+export const PERSONAL_TARGET = `(?:my|our|his|her|their)${gap(2)}${ACQUAINTANCE}`;
+/** The requester's own acquaintances ("my ex"), where even a neutral depiction of sex or violence is targeted. */
+export const OWN_ACQUAINTANCE = `(?:my|our)${gap(2)}${ACQUAINTANCE}`;
+
+/** Insults that, aimed at a real person, make an image harassment. */
+export const INSULT = anyOf(
+  'fat', 'ugly', 'stupid', 'stoopid', 'dumb', 'worthless', 'loser', 'freak', 'idiot', 'moron', 'retard',
+  'retarded', 'braindead', 'brain dead', 'disgusting', 'whore', 'slut', 'bitch', 'cunt', 'pig', 'trash', 'useless',
+  'pathetic', 'piece of shit', 'scum', 'skank', 'hoe', 'creep', 'weirdo', 'nobody will ever love', 'everyone hates',
+  'gross', 'hideous', 'dog', 'cow', 'fatso', 'dumbass', 'asshole', 'bastard', 'twat', 'tramp',
+);
+
+/** Verbs of humiliation and exposure. */
+export const HUMILIATE = anyOf(
+  'humiliate', 'humiliating', 'humiliated', 'humiliation', 'mock', 'mocking', 'mocks', 'shame', 'shaming',
+  'bully', 'bullying', 'make fun of', 'making fun of', 'embarrass', 'embarrassing', 'insult', 'insulting',
+  'ridicule', 'ridiculing', 'degrade', 'degrading', 'revenge', 'doxx', 'doxxing', 'dox', 'doxing', 'expose',
+  'exposing', 'laughingstock', 'blackmail',
+);
