@@ -13,7 +13,7 @@ const EULER: SchedulerConfig = { _class_name: 'EulerDiscreteScheduler', ...SD, t
 const ANCESTRAL: SchedulerConfig = { ...EULER, _class_name: 'EulerAncestralDiscreteScheduler' };
 const LCM: SchedulerConfig = { _class_name: 'LCMScheduler', ...SD, original_inference_steps: 50, timestep_scaling: 10 };
 
-function near(actual: ArrayLike<number>, expected: number[], tol: number, what: string): void {
+function near(actual: ArrayLike<number>, expected: ArrayLike<number>, tol: number, what: string): void {
   assert.equal(actual.length, expected.length, what);
   for (let i = 0; i < expected.length; i++) {
     assert.ok(Math.abs(actual[i] - expected[i]) <= tol, `${what}[${i}]: ${actual[i]} vs ${expected[i]}`);
