@@ -31,10 +31,16 @@ export function writeEvent(res: ServerResponse, type: string, data: object): Pro
   });
 }
 
+/**
+ * The data of `event: error`. The OpenAPI ErrorEvent says the data is an Error object ({message,type,param,code});
+ * the node SDK only raises an APIError when the data has an `error` key. Both are satisfied: the Error fields at the
+ * top level and the same object under `error`.
+ */
 export function errorEventData(err: unknown): Record<string, unknown> {
   const apiError =
     err instanceof ApiError
       ? err
       : new ApiError({ status: 500, message: 'The server had an error while processing your request.', code: 'server_error' });
-  return apiError.toBody().error;
+  const body = apiError.toBody().error;
+  return { ...body, error: body };
 }

@@ -13,13 +13,13 @@ const spec = JSON.parse(readFileSync(SPEC_PATH, 'utf8')) as { components: { sche
 ajv.addSchema({ $id: 'openai', components: spec.components });
 
 /** Asserts `value` matches components/schemas/<name>, and also that it has no property the schema does not define. */
-export function assertSchema(name: string, value: unknown): void {
+export function assertSchema(name: string, value: unknown, opts: { allowExtraFields?: string[] } = {}): void {
   const validate = ajv.getSchema(`openai#/components/schemas/${name}`);
   assert.ok(validate, `schema ${name} exists`);
   const ok = validate(value);
   assert.ok(ok, `${name}: ${ajv.errorsText(validate.errors)}\n${JSON.stringify(value).slice(0, 400)}`);
   const schema = spec.components.schemas[name] as { properties?: Record<string, unknown> };
   if (schema.properties && typeof value === 'object' && value !== null) {
-    for (const key of Object.keys(value)) assert.ok(key in schema.properties, `${name}: unexpected field '${key}'`);
+    for (const key of Object.keys(value)) assert.ok(key in schema.properties || opts.allowExtraFields?.includes(key), `${name}: unexpected field '${key}'`);
   }
 }
