@@ -13,7 +13,7 @@ import { startTestServer } from '../helpers/server.ts';
 
 type Call = () => Promise<unknown>;
 
-async function expectError(call: Call, cls: typeof APIError, param: string | null, code?: string): Promise<APIError> {
+async function expectError(call: Call, cls: new (...args: never[]) => APIError, param: string | null, code?: string): Promise<APIError> {
   let caught: unknown;
   try {
     await call();
