@@ -14,7 +14,7 @@
  * running again, and a crash before the commit leaves nothing behind, so the retry simply runs.
  */
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { ApiError, invalidParam } from '../contract/api-error.ts';
 import { bearerToken, hashSecret, maskForError, newSecret, type KeyRole } from './api-keys.ts';
 import { loadMeteringConfig, ModelCatalog, type ModelMetering, type ModelOverride } from './model-catalog.ts';
@@ -132,8 +132,10 @@ interface Pending {
 const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 const HOUR_MS = 3_600_000;
 
+/** `$ATELIER_HOME`, or ~/.atelier: the same rule as the server's config. */
 export function defaultHome(): string {
-  return process.env.ATELIER_HOME ?? join(homedir(), '.atelier');
+  const fromEnv = process.env.ATELIER_HOME;
+  return fromEnv && fromEnv.trim() ? resolve(fromEnv) : join(homedir(), '.atelier');
 }
 
 function sourceOf(endpoint: ImageEndpoint): ImageSource {

@@ -4,7 +4,7 @@
  * transaction is rolled back on the next open.
  */
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { KeyRole } from './api-keys.ts';
 import {
@@ -194,8 +194,11 @@ export class SqliteMeteringStore implements MeteringStore {
 
   constructor(path: string) {
     this.path = path;
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    const fresh = path !== ':memory:' && !existsSync(path);
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
     this.db = new Database(path);
+    // Key hashes and billing data: readable by the operator only.
+    if (fresh) chmodSync(path, 0o600);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');
     // The CLI and the server write the same file; wait for the other writer instead of failing with SQLITE_BUSY.
