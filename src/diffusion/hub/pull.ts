@@ -1,0 +1,50 @@
+/**
+ * `atelier pull <id>`: fetches a catalog model's sources into the Hugging Face cache and assembles
+ * $ATELIER_HOME/models/<id>/ as a folder of symlinks into the cached snapshots plus an atelier.json with the
+ * catalog's defaults. ONNX Runtime finds external weight files (model.onnx_data) next to the link it opened.
+ */
+import { mkdir, rename, rm, symlink, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { CatalogEntry } from '../catalog.ts';
+import { fetchSnapshot, type DownloadProgress, type HubSettings, type Snapshot } from './download.ts';
+
+export interface PullResult {
+  dir: string;
+  snapshots: Snapshot[];
+  downloaded: number;
+}
+
+export async function pullModel(
+  entry: CatalogEntry,
+  home: string,
+  hub: HubSettings,
+  onProgress?: (p: DownloadProgress) => void,
+): Promise<PullResult> {
+  const snapshots: Snapshot[] = [];
+  for (const source of entry.sources) snapshots.push(await fetchSnapshot(source, hub, onProgress));
+  const dir = join(home, 'models', entry.id);
+  const staging = `${dir}.partial`;
+  await rm(staging, { recursive: true, force: true });
+  for (const [i, source] of entry.sources.entries()) {
+    for (const file of source.files) {
+      const link = join(staging, file);
+      await mkdir(dirname(link), { recursive: true });
+      // Later sources do not override earlier ones (the ONNX repo wins over the original model repo).
+      await symlink(join(snapshots[i].dir, file), link).catch((err: NodeJS.ErrnoException) => {
+        if (err.code !== 'EEXIST') throw err;
+      });
+    }
+  }
+  const d = entry.defaults;
+  await writeFile(join(staging, 'atelier.json'), `${JSON.stringify({
+    id: entry.id,
+    description: entry.description,
+    guidance_scale: d.guidanceScale,
+    native_size: d.nativeSize,
+    quality: d.quality,
+    sources: entry.sources.map((s, i) => ({ repo: s.repo, revision: snapshots[i].commit })),
+  }, null, 2)}\n`);
+  await rm(dir, { recursive: true, force: true });
+  await rename(staging, dir);
+  return { dir, snapshots, downloaded: snapshots.reduce((s, x) => s + x.downloaded, 0) };
+}
