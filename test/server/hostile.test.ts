@@ -170,7 +170,8 @@ async function buildCorpus(): Promise<RawRequest[]> {
 async function send(url: string, req: RawRequest): Promise<{ status: number; body: unknown; type: string | null; id: string | null }> {
   const headers: Record<string, string> = {};
   if (req.contentType !== undefined) headers['content-type'] = req.contentType;
-  const res = await fetch(url + req.path, { method: 'POST', headers, body: req.body });
+  const body0 = typeof req.body === 'string' ? req.body : new Uint8Array(req.body);
+  const res = await fetch(url + req.path, { method: 'POST', headers, body: body0 });
   const text = await res.text();
   let body: unknown = text;
   try {
