@@ -100,7 +100,8 @@ interface Window {
 function window(query: RawQuery, nowSec: number, widths: readonly BucketWidth[], limitMax?: number, limitDefault?: number): Window {
   const startTime = integer(query, 'start_time', 0, 1e11);
   if (startTime === undefined) throw invalidParam('start_time', "Missing required parameter: 'start_time'.", 'missing_required_parameter');
-  const endTime = integer(query, 'end_time', 0, 1e11) ?? Math.max(nowSec, startTime + 1);
+  // Without end_time the range runs to now, this second included.
+  const endTime = integer(query, 'end_time', 0, 1e11) ?? Math.max(nowSec + 1, startTime + 1);
   if (endTime <= startTime) throw invalidParam('end_time', "Invalid 'end_time': it must be after 'start_time'.");
   const widthName = oneOf('bucket_width', values(query, 'bucket_width'), widths)[0] ?? widths[widths.length - 1];
   const width = BUCKETS[widthName];
