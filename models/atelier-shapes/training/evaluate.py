@@ -1,0 +1,102 @@
+"""Monitor training: sample the held-out captions from the PyTorch checkpoints and score them with the detector.
+
+  python3 evaluate.py [--steps 20] [--guidance 4] [--limit 360] [--grid /tmp/grid.png]
+
+Samples with the same Euler ("trailing" spacing) math the engine uses, so numbers match the ONNX model's closely.
+The product's own evaluation runs through the TypeScript engine: ../eval/evaluate.ts.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import time
+
+import numpy as np
+import torch
+from PIL import Image
+
+import detector
+import nets
+import tokenizer
+import train
+
+
+def load(ema: bool = True) -> tuple[tokenizer.ClipTokenizer, nets.TextEncoder, nets.UNet, nets.AutoEncoder, float]:
+    tok = tokenizer.ClipTokenizer.load(os.path.join(train.ROOT, "tokenizer"))
+    ck = torch.load(os.path.join(train.CKPT, "unet.pt"))
+    te, unet = train.make_text_encoder(tok), nets.UNet()
+    te.load_state_dict(ck["ema_text_encoder" if ema else "text_encoder"])
+    unet.load_state_dict(ck["ema_unet" if ema else "unet"])
+    vk = torch.load(os.path.join(train.CKPT, "vae.pt"))
+    ae = nets.AutoEncoder(tuple(vk["block_out_channels"]))
+    ae.load_state_dict(vk["model"])
+    for m in (te, unet, ae):
+        m.eval()
+    return tok, te, unet, ae, float(vk["scaling_factor"])
+
+
+def euler_sigmas(steps: int) -> tuple[np.ndarray, np.ndarray]:
+    """diffusers EulerDiscreteScheduler with timestep_spacing="trailing"."""
+    ac = train.alphas_cumprod().numpy().astype(np.float64)
+    sigmas_all = ((1 - ac) / ac) ** 0.5
+    timesteps = (np.round(np.arange(train.NUM_TRAIN_TIMESTEPS, 0, -train.NUM_TRAIN_TIMESTEPS / steps)) - 1).astype(int)
+    sigmas = np.append(sigmas_all[timesteps], 0.0)
+    return timesteps, sigmas
+
+
+@torch.no_grad()
+def sample(captions: list[str], steps: int, guidance: float, seed: int, models) -> np.ndarray:
+    tok, te, unet, ae, scaling = models
+    ids = torch.tensor([tok(c) for c in captions] + [tok("")] * len(captions))
+    ctx = te(ids)
+    g = torch.Generator().manual_seed(seed)
+    timesteps, sigmas = euler_sigmas(steps)
+    x = torch.randn(len(captions), 4, 16, 16, generator=g) * float(sigmas[0])
+    for i, t in enumerate(timesteps):
+        s = float(sigmas[i])
+        inp = torch.cat([x, x]) / (s * s + 1) ** 0.5
+        eps = unet(inp, torch.full((inp.shape[0],), float(t)), ctx)
+        cond, uncond = eps.chunk(2)
+        eps = uncond + guidance * (cond - uncond)
+        x = x + eps * (float(sigmas[i + 1]) - s)
+    img = ae.decoder(x / scaling)
+    return ((img.clamp(-1, 1) + 1) * 127.5).round().byte().permute(0, 2, 3, 1).numpy()
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--steps", type=int, default=20)
+    ap.add_argument("--guidance", type=float, default=4.0)
+    ap.add_argument("--limit", type=int, default=360)
+    ap.add_argument("--grid", default="")
+    ap.add_argument("--raw", action="store_true", help="use the raw weights instead of the EMA")
+    args = ap.parse_args()
+    torch.set_num_threads(2)
+    specs = json.load(open(os.path.join(train.ROOT, "eval", "heldout-captions.json")))
+    if args.limit < len(specs):  # keep the 1/2/3-shape mix when evaluating a subset
+        specs = specs[::max(1, len(specs) // args.limit)][: args.limit]
+    models = load(ema=not args.raw)
+    templates = detector.load_templates()
+    results, images = [], []
+    start = time.time()
+    for i in range(0, len(specs), 24):
+        batch = specs[i:i + 24]
+        imgs = sample([s["caption"] for s in batch], args.steps, args.guidance, 1000 + i, models)
+        for spec, img in zip(batch, imgs):
+            results.append(detector.score(spec, detector.analyse(img, templates)))
+            images.append(img)
+    print(json.dumps({"steps": args.steps, "guidance": args.guidance, "seconds": round(time.time() - start, 1),
+                      "summary": detector.summarise(results, specs)}, indent=1))
+    if args.grid:
+        n = min(64, len(images))
+        grid = Image.new("RGB", (8 * 64, ((n + 7) // 8) * 64))
+        for k in range(n):
+            grid.paste(Image.fromarray(images[k]), ((k % 8) * 64, (k // 8) * 64))
+        grid.save(args.grid)
+        with open(args.grid + ".txt", "w") as f:
+            f.write("\n".join(s["caption"] for s in specs[:n]))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,215 @@
+"""Train the autoencoder, then the text encoder + UNet, each within a wall-clock budget, resumable from checkpoints.
+
+  python3 train.py vae  --minutes 6    # autoencoder, then encodes the training set to latents
+  python3 train.py unet --minutes 55   # text encoder + UNet (epsilon prediction, SD scaled_linear schedule)
+  python3 train.py unet --minutes 20 --resume   # continue from checkpoints/unet.pt with a fresh budget
+
+The schedules are time-based (progress = elapsed / budget) because step rates on a shared 2-core machine vary.
+"""
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import math
+import os
+import time
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+import nets
+import tokenizer
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+DATA = os.environ.get("SHAPES_DATA_DIR", os.path.join(ROOT, "data"))
+CKPT = os.environ.get("SHAPES_CHECKPOINT_DIR", os.path.join(ROOT, "checkpoints"))
+NUM_TRAIN_TIMESTEPS, BETA_START, BETA_END = 1000, 0.00085, 0.012
+CFG_DROPOUT = 0.1
+MIN_SNR_GAMMA = 5.0
+
+
+def alphas_cumprod() -> torch.Tensor:
+    betas = torch.linspace(BETA_START ** 0.5, BETA_END ** 0.5, NUM_TRAIN_TIMESTEPS, dtype=torch.float32) ** 2
+    return torch.cumprod(1.0 - betas, dim=0)
+
+
+def log(msg: str) -> None:
+    print(time.strftime("%H:%M:%S"), msg, flush=True)
+
+
+def lr_at(progress: float, peak: float, warmup: float = 0.03) -> float:
+    if progress < warmup:
+        return peak * progress / warmup
+    return peak * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * min(1.0, (progress - warmup) / (1 - warmup)))))
+
+
+def train_vae(minutes: float, batch: int) -> None:
+    images = torch.from_numpy(np.load(os.path.join(DATA, "train-images.npy")))
+    n = images.shape[0]
+    ae = nets.AutoEncoder()
+    opt = torch.optim.Adam(ae.parameters(), lr=1e-3)
+    start, step = time.time(), 0
+    budget = minutes * 60
+    while time.time() - start < budget:
+        progress = (time.time() - start) / budget
+        for g in opt.param_groups:
+            g["lr"] = lr_at(progress, 1e-3)
+        idx = torch.randint(0, n, (batch,))
+        x = images[idx].permute(0, 3, 1, 2).float() / 127.5 - 1
+        mean, logvar = ae.encoder(x)
+        z = mean + torch.randn_like(mean) * torch.exp(0.5 * logvar)
+        rec = ae.decoder(z)
+        kl = 0.5 * (mean.pow(2) + logvar.exp() - 1 - logvar).mean()
+        loss = F.mse_loss(rec, x) + F.l1_loss(rec, x) + 1e-4 * kl
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+        step += 1
+        if step % 25 == 0:
+            log(f"vae step {step} loss {loss.item():.4f} kl {kl.item():.2f} {step / (time.time() - start):.2f} it/s")
+    os.makedirs(CKPT, exist_ok=True)
+    torch.save({"model": ae.state_dict(), "block_out_channels": ae.block_out_channels}, os.path.join(CKPT, "vae.pt"))
+    log(f"vae trained: {step} steps")
+    encode_latents()
+
+
+def encode_latents(limit: int = 36000) -> None:
+    """Encode the first `limit` training images with the trained autoencoder (deterministic mean) and fix the scaling
+    factor so the scaled latents have unit variance, as SD's 0.18215 does for its VAE. The limit exists because
+    encoding costs minutes on two shared cores."""
+    images = torch.from_numpy(np.load(os.path.join(DATA, "train-images.npy"), mmap_mode="r")[:limit].copy())
+    n = images.shape[0]
+    ck = torch.load(os.path.join(CKPT, "vae.pt"))
+    ae = nets.AutoEncoder(tuple(ck["block_out_channels"]))
+    ae.load_state_dict(ck["model"])
+    ae.eval()
+    latents = torch.zeros(n, nets.LATENT_CHANNELS, 16, 16)
+    err = 0.0
+    with torch.no_grad():
+        for i in range(0, n, 256):
+            x = images[i:i + 256].permute(0, 3, 1, 2).float() / 127.5 - 1
+            latents[i:i + 256] = ae.encoder(x)[0]
+            if i < 2048:
+                err += (ae.decoder(latents[i:i + 256]) - x).abs().mean().item() * x.shape[0]
+    scaling = 1.0 / latents.std().item()
+    log(f"latents done: reconstruction L1 {err / min(n, 2048):.4f} (on [-1,1]), scaling_factor {scaling:.4f}")
+    np.save(os.path.join(DATA, "train-latents.npy"), (latents * scaling).numpy().astype(np.float16))
+    ck["scaling_factor"] = scaling
+    ck["reconstruction_l1"] = err / min(n, 2048)
+    torch.save(ck, os.path.join(CKPT, "vae.pt"))
+
+
+def make_text_encoder(tok: tokenizer.ClipTokenizer) -> nets.TextEncoder:
+    return nets.TextEncoder(len(tok.vocab), tok.eos)
+
+
+def encode_text(te: nets.TextEncoder, ids: torch.Tensor, eos: int) -> torch.Tensor:
+    """Run the text encoder only up to the longest caption in the batch; pad states are zero anyway (see TextEncoder),
+    so the result equals running it on all 77 positions, at a fraction of the cost."""
+    first_eos = (ids == eos).int().argmax(dim=1)
+    length = int(first_eos.max().item()) + 1
+    states = te(ids[:, :length])
+    return F.pad(states, (0, 0, 0, ids.shape[1] - length))
+
+
+def train_unet(minutes: float, batch: int, resume: bool, lr: float) -> None:
+    tok = tokenizer.ClipTokenizer.load(os.path.join(ROOT, "tokenizer"))
+    latents = torch.from_numpy(np.load(os.path.join(DATA, "train-latents.npy")).astype(np.float32))
+    n = latents.shape[0]
+    ids_all = torch.from_numpy(np.load(os.path.join(DATA, "train-ids.npy"))[:n].astype(np.int64))
+    empty = torch.tensor(tok(""), dtype=torch.int64)
+    te, unet = make_text_encoder(tok), nets.UNet()
+    params = list(te.parameters()) + list(unet.parameters())
+    opt = torch.optim.AdamW(params, lr=lr, weight_decay=0.01)
+    step = 0
+    path = os.path.join(CKPT, "unet.pt")
+    if resume and os.path.exists(path):
+        ck = torch.load(path)
+        te.load_state_dict(ck["text_encoder"])
+        unet.load_state_dict(ck["unet"])
+        opt.load_state_dict(ck["opt"])
+        step = ck["step"]
+        ema_te, ema_unet = make_text_encoder(tok), nets.UNet()
+        ema_te.load_state_dict(ck["ema_text_encoder"])
+        ema_unet.load_state_dict(ck["ema_unet"])
+        log(f"resumed at step {step}")
+    else:
+        ema_te, ema_unet = copy.deepcopy(te), copy.deepcopy(unet)
+    log(f"text encoder {nets.count(te)} params, unet {nets.count(unet)} params, {n} samples, batch {batch}")
+    ema_params = list(ema_te.parameters()) + list(ema_unet.parameters())
+    ac = alphas_cumprod()
+    snr = ac / (1 - ac)
+    weight = torch.clamp(snr, max=MIN_SNR_GAMMA) / snr  # min-SNR weighting for epsilon prediction
+    start, last_save, first_step = time.time(), time.time(), step
+    budget = minutes * 60
+    losses: list[float] = []
+
+    def save() -> None:
+        os.makedirs(CKPT, exist_ok=True)
+        torch.save({"text_encoder": te.state_dict(), "unet": unet.state_dict(), "opt": opt.state_dict(), "step": step,
+                    "ema_text_encoder": ema_te.state_dict(), "ema_unet": ema_unet.state_dict()}, path + ".tmp")
+        os.replace(path + ".tmp", path)
+
+    while time.time() - start < budget:
+        progress = (time.time() - start) / budget
+        for g in opt.param_groups:
+            g["lr"] = lr_at(progress, lr, warmup=0.03 if not resume else 0.0)
+        idx = torch.randint(0, n, (batch,))
+        x0 = latents[idx]
+        ids = ids_all[idx].clone()
+        drop = torch.rand(batch) < CFG_DROPOUT
+        ids[drop] = empty
+        t = torch.randint(0, NUM_TRAIN_TIMESTEPS, (batch,))
+        noise = torch.randn_like(x0)
+        a = ac[t][:, None, None, None]
+        xt = a.sqrt() * x0 + (1 - a).sqrt() * noise
+        pred = unet(xt, t.float(), encode_text(te, ids, tok.eos))
+        loss = ((pred - noise).pow(2).mean(dim=(1, 2, 3)) * weight[t]).mean()
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(params, 1.0)
+        opt.step()
+        step += 1
+        decay = min(0.995, (1 + step) / (10 + step))  # short runs: average only the last ~200 steps
+        with torch.no_grad():
+            for pe, p in zip(ema_params, params):
+                pe.mul_(decay).add_(p.detach(), alpha=1 - decay)
+        losses.append(loss.item())
+        if step % 25 == 0:
+            rate = (step - first_step) / (time.time() - start)
+            log(f"unet step {step} loss {np.mean(losses[-100:]):.4f} lr {opt.param_groups[0]['lr']:.2e} "
+                f"{rate:.2f} it/s progress {progress:.2f}")
+        if time.time() - last_save > 180:
+            save()
+            last_save = time.time()
+    save()
+    log(f"unet done at step {step}")
+    with open(os.path.join(CKPT, "unet-train.json"), "w") as f:
+        json.dump({"steps": step, "batch": batch, "final_loss": float(np.mean(losses[-200:]))}, f)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("stage", choices=["vae", "latents", "unet"])
+    ap.add_argument("--minutes", type=float, default=0)
+    ap.add_argument("--batch", type=int, default=0)
+    ap.add_argument("--lr", type=float, default=6e-4)
+    ap.add_argument("--resume", action="store_true")
+    ap.add_argument("--limit", type=int, default=36000, help="latents stage: how many training images to encode")
+    ap.add_argument("--threads", type=int, default=2)
+    args = ap.parse_args()
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(0)
+    if args.stage == "vae":
+        train_vae(args.minutes, args.batch or 32)
+    elif args.stage == "latents":
+        encode_latents(args.limit)
+    else:
+        train_unet(args.minutes, args.batch or 48, args.resume, args.lr)
+
+
+if __name__ == "__main__":
+    main()
