@@ -32,7 +32,11 @@ export class ModelCatalog {
 
   constructor(overrides: Record<string, ModelOverride> = {}) {
     this.overrides = overrides;
-    for (const model of Object.keys(overrides)) validatePrice(model, this.lookup(model).price);
+    for (const model of Object.keys(overrides)) {
+      const { price, tokens } = this.lookup(model);
+      validatePrice(model, price);
+      validateTokenRules(model, tokens);
+    }
   }
 
   lookup(model: string): ModelMetering {
@@ -47,6 +51,29 @@ export class ModelCatalog {
       tokens: { ...tokensBase, ...own?.tokens },
     };
   }
+}
+
+function count(model: string, field: string, value: unknown): void {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 10_000_000) {
+    throw new Error(`metering: token rule '${field}' of model '${model}' must be a whole number >= 0`);
+  }
+}
+
+/** A typo in metering.json must fail loudly at start, not bill NaN. */
+function validateTokenRules(model: string, rules: TokenRules): void {
+  if (typeof rules.outputTokens !== 'object' || rules.outputTokens === null) {
+    throw new Error(`metering: 'outputTokens' of model '${model}' must map "WxH" to {low, medium, high}`);
+  }
+  for (const [size, row] of Object.entries(rules.outputTokens)) {
+    if (!/^\d{1,5}x\d{1,5}$/.test(size)) throw new Error(`metering: size '${size}' of model '${model}' is not WxH`);
+    for (const q of ['low', 'medium', 'high'] as const) count(model, `outputTokens.${size}.${q}`, row?.[q]);
+  }
+  count(model, 'partialImageTokens', rules.partialImageTokens);
+  for (const f of ['base', 'perTile', 'tileSize', 'maxSide'] as const) count(model, `inputImage.${f}`, rules.inputImage?.[f]);
+  if (rules.inputImage.tileSize === 0 || rules.inputImage.maxSide === 0) {
+    throw new Error(`metering: inputImage.tileSize and maxSide of model '${model}' must be positive`);
+  }
+  for (const f of ['square', 'other'] as const) count(model, `highFidelity.${f}`, rules.highFidelity?.[f]);
 }
 
 /** Reads `$home/metering.json` when it exists; a malformed file is an error, never silently ignored. */

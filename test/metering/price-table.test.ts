@@ -65,3 +65,14 @@ test('a bad price or config file is refused with a clear message', () => {
   writeFileSync(join(home, 'metering.json'), JSON.stringify({ models: { x: { price: { textInput: 1 } } } }));
   assert.equal(loadMeteringConfig(home).models?.x.price?.textInput, 1);
 });
+
+test('token rule overrides are validated', () => {
+  assert.throws(() => new ModelCatalog({ m: { tokens: { partialImageTokens: -1 } } }), /partialImageTokens/);
+  assert.throws(() => new ModelCatalog({ m: { tokens: { outputTokens: { big: { low: 1, medium: 2, high: 3 } } } } }), /not WxH/);
+  assert.throws(
+    () => new ModelCatalog({ m: { tokens: { outputTokens: { '64x64': { low: 1, medium: 2 } as never } } } }),
+    /outputTokens\.64x64\.high/,
+  );
+  const ok = new ModelCatalog({ m: { tokens: { outputTokens: { '512x512': { low: 1, medium: 2, high: 3 } } } } });
+  assert.equal(ok.lookup('m').tokens.outputTokens['512x512'].high, 3);
+});
