@@ -104,8 +104,9 @@ export function validateImageParams(
 
   const n = reader.int('n', 1, rules.nMax) ?? 1;
   const size = reader.enumValue('size', rules.sizes) ?? rules.defaultSize;
-  const qualityValues = family === 'gpt-image' ? rules.qualities : [...rules.qualities, 'auto'];
-  let quality: string = reader.enumValue('quality', qualityValues) ?? 'auto';
+  // DALL·E also takes the spec default 'auto' (resolved to 'standard'), but errors list OpenAI's values only.
+  const quality0 = reader.value('quality');
+  let quality: string = quality0 === 'auto' ? 'auto' : (reader.enumValue('quality', rules.qualities) ?? 'auto');
   if (quality === 'auto' && family !== 'gpt-image') quality = 'standard';
 
   const background = reader.enumValue('background', BACKGROUNDS) ?? 'auto';
