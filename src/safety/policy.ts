@@ -75,7 +75,8 @@ export const DEFAULT_POLICY: ModerationPolicy = {
       externalScore: 0.5,
     },
     low: {
-      text: allCategories('severe'),
+      // Sexual content involving minors is blocked at any tier, at every level.
+      text: { ...allCategories('severe'), 'sexual/minors': 'mature' },
       image: { porn: 0.75, hentai: 0.75, sexy: null, explicitSum: 0.85 },
       externalScore: 0.8,
     },

@@ -59,18 +59,29 @@ export const PERSONAL_TARGET = `(?:my|our|his|her|their)${gap(2)}${ACQUAINTANCE}
 /** The requester's own acquaintances ("my ex"), where even a neutral depiction of sex or violence is targeted. */
 export const OWN_ACQUAINTANCE = `(?:my|our)${gap(2)}${ACQUAINTANCE}`;
 
-/** Insults that, aimed at a real person, make an image harassment. */
+/** Insults that, aimed at a real person, make an image harassment. Words with common kind senses ("fat cat",
+ * "ugly sweater", "my dog") are left to INSULT_PHRASE, which needs them used as an insult. */
 export const INSULT = anyOf(
-  'fat', 'ugly', 'stupid', 'stoopid', 'dumb', 'worthless', 'loser', 'freak', 'idiot', 'moron', 'retard',
-  'retarded', 'braindead', 'brain dead', 'disgusting', 'whore', 'slut', 'bitch', 'cunt', 'pig', 'trash', 'useless',
-  'pathetic', 'piece of shit', 'scum', 'skank', 'hoe', 'creep', 'weirdo', 'nobody will ever love', 'everyone hates',
-  'gross', 'hideous', 'dog', 'cow', 'fatso', 'dumbass', 'asshole', 'bastard', 'twat', 'tramp',
+  'stupid', 'stoopid', 'dumb', 'worthless', 'loser', 'freak', 'idiot', 'moron', 'retard', 'retarded', 'braindead',
+  'brain dead', 'disgusting', 'whore', 'slut', 'bitch', 'cunt', 'useless', 'pathetic', 'piece of shit', 'scum',
+  'skank', 'weirdo', 'nobody will ever love', 'everyone hates', 'hideous', 'fatso', 'dumbass', 'asshole',
+  'bastard', 'twat', 'fool', 'imbecile', 'dimwit', 'halfwit', 'cretin', 'degenerate', 'slob', 'trash',
 );
 
-/** Verbs of humiliation and exposure. */
+/** Insults made of ordinary words: "as a fat pig", "like a clown", "so ugly". */
+export const INSULT_PHRASE = `${anyOf('fat', 'ugly', 'dirty', 'gross', 'smelly', 'stinky')}${gap(1)}${anyOf('pig', 'cow', 'slob', 'whale', 'hog', 'loser', 'freak', 'face', 'pigs', 'cows', 'troll')}|${anyOf('as', 'like', 'into')} an? (?:${anyOf('fat', 'ugly', 'dirty', 'stupid', 'disgusting', 'filthy', 'smelly')} )*${anyOf('pig', 'cow', 'rat', 'cockroach', 'worm', 'hog', 'slob', 'whale')}|look like ${anyOf('a clown', 'a fool', 'an idiot', 'a joke', 'a loser', 'a freak')}|${anyOf('is', 'so', 'too', 'being', 'looks', 'looking')} ${anyOf('fat', 'ugly', 'gross', 'stupid', 'dumb', 'pathetic')}|with pig ears|oink`;
+
+/** Verbs of humiliation and exposure aimed at an acquaintance. */
 export const HUMILIATE = anyOf(
   'humiliate', 'humiliating', 'humiliated', 'humiliation', 'mock', 'mocking', 'mocks', 'shame', 'shaming',
   'bully', 'bullying', 'make fun of', 'making fun of', 'embarrass', 'embarrassing', 'insult', 'insulting',
   'ridicule', 'ridiculing', 'degrade', 'degrading', 'revenge', 'doxx', 'doxxing', 'dox', 'doxing', 'expose',
-  'exposing', 'laughingstock', 'blackmail',
+  'exposing', 'laughingstock', 'blackmail', 'get him fired', 'get her fired', 'get them fired', 'ruin', 'ruining',
+  'frame', 'framing', 'fake screenshot', 'fake texts', 'fake messages',
+);
+
+/** The subset of HUMILIATE that is abusive whoever it is aimed at ("bully the new kid"). */
+export const HUMILIATE_ANYONE = anyOf(
+  'humiliate', 'humiliating', 'humiliated', 'mocking', 'shaming', 'bully', 'bullying', 'make fun of',
+  'making fun of', 'ridicule', 'ridiculing', 'doxx', 'doxxing', 'laughingstock', 'blackmail',
 );
