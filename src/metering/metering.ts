@@ -328,13 +328,15 @@ export class Metering {
         }
       }
       const estimateNano = estimate.model && estimate.usage ? this.price(estimate.model, estimate.usage).total : 0;
-      await this.checkBudget(caller, scope, estimateNano);
+      // Reserves the estimate in the same tick as the check, so concurrent admissions cannot both squeeze under it.
+      await this.reserveBudget(caller, scope, estimateNano);
       const decision = this.limiter.take(scope, this.dimensionLimits(caller.limits), {
         requests: 1,
         images: estimate.images,
         tokens: estimate.tokens,
       });
       if (!decision.ok) {
+        this.unreserve(scope, estimateNano);
         const wait = (decision.retryAfterMs / 1000).toFixed(3).replace(/\.?0+$/, '');
         const headers = decision.tooLarge
           ? { ...decision.headers, 'x-should-retry': 'false' }
@@ -355,7 +357,6 @@ export class Metering {
               `Limit ${decision.limit}, Requested ${decision.requested}. Please try again in ${wait}s.`,
         });
       }
-      this.reserved.set(scope, (this.reserved.get(scope) ?? 0) + estimateNano);
       const admission: Admission = { caller, idempotencyKey: idemKey, headers: decision.headers };
       this.pending.set(admission, {
         scope,
@@ -372,12 +373,16 @@ export class Metering {
     }
   }
 
-  private async checkBudget(caller: Caller, scope: string, estimateNano: number): Promise<void> {
+  private async reserveBudget(caller: Caller, scope: string, estimateNano: number): Promise<void> {
     const budget = caller.limits.monthlyBudgetNano;
-    if (budget === null) return;
     const month = monthOf(this.now());
-    const spent = (await this.store.monthSpend(scope, month)) + (this.reserved.get(scope) ?? 0);
-    if (spent + estimateNano <= budget && spent < budget) return;
+    const stored = budget === null ? 0 : await this.store.monthSpend(scope, month);
+    // From here to the reservation there is no await: the check and the reservation are one step.
+    const spent = stored + (this.reserved.get(scope) ?? 0);
+    if (budget === null || (spent + estimateNano <= budget && spent < budget)) {
+      this.reserved.set(scope, (this.reserved.get(scope) ?? 0) + estimateNano);
+      return;
+    }
     throw new ApiError({
       status: 429,
       type: 'insufficient_quota',
@@ -509,9 +514,13 @@ export class Metering {
 
   private release(state: Pending): void {
     if (state.idemKey !== null) this.inflight.delete(`${state.scope}\0${state.idemKey}`);
-    const left = (this.reserved.get(state.scope) ?? 0) - state.reservedNano;
-    if (left > 0) this.reserved.set(state.scope, left);
-    else this.reserved.delete(state.scope);
+    this.unreserve(state.scope, state.reservedNano);
+  }
+
+  private unreserve(scope: string, nano: number): void {
+    const left = (this.reserved.get(scope) ?? 0) - nano;
+    if (left > 0) this.reserved.set(scope, left);
+    else this.reserved.delete(scope);
   }
 
   private async maybePrune(): Promise<void> {

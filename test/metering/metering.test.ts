@@ -205,3 +205,29 @@ test('the ledger survives reopening and passes SQLite integrity checks', async (
   assert.deepEqual((await store.rows(0, Number.MAX_SAFE_INTEGER, 10)).map((r) => r.requestId), ['req_keep']);
   await store.close();
 });
+
+test('concurrent admissions cannot both squeeze under the budget', async () => {
+  const m = createMetering({ home: tempHome() });
+  const { secret } = await m.createKey({ name: 'race', limits: { monthlyBudgetNano: usdToNano(0.3), requestsPerMinute: 1 } });
+  const caller = await m.authenticate(`Bearer ${secret}`, false);
+  const high = { images: 1, tokens: 4163, model: 'gpt-image-1', usage: squareUsage('high') };
+  const results = await Promise.allSettled([m.admit(caller, high), m.admit(caller, high), m.admit(caller, high)]);
+  assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
+  const reasons = results.flatMap((r) => (r.status === 'rejected' ? [(r.reason as ApiError).code] : []));
+  // One is refused by the budget (the first holds $0.166 of $0.30); a rate-limit refusal must not keep its reservation.
+  assert.deepEqual(reasons.sort(), ['insufficient_quota', 'insufficient_quota']);
+  await m.close();
+});
+
+test('a request refused by the rate limit does not hold budget', async () => {
+  let now = 0;
+  const m = createMetering({ home: tempHome(), now: () => now });
+  const { secret } = await m.createKey({ name: 'rl', limits: { monthlyBudgetNano: usdToNano(0.2), requestsPerMinute: 1 } });
+  const caller = await m.authenticate(`Bearer ${secret}`, false);
+  const low = { images: 1, tokens: 275, model: 'gpt-image-1', usage: squareUsage('low') };
+  await m.complete(await m.admit(caller, low), done('req_1', 'low'));
+  for (let i = 0; i < 20; i++) await rejects(m.admit(caller, low), 429, /Rate limit reached/);
+  now += 60_000;
+  assert.ok(await m.admit(caller, low), 'the budget is still available after the refusals');
+  await m.close();
+});
