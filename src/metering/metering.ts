@@ -354,7 +354,7 @@ export class Metering {
             ? `Request too large for key '${caller.name}' on ${DIMENSION_TEXT[decision.dimension]}: ` +
               `Limit ${decision.limit}, Requested ${decision.requested}. Reduce the request or raise the key's limit.`
             : `Rate limit reached for key '${caller.name}' on ${DIMENSION_TEXT[decision.dimension]}: ` +
-              `Limit ${decision.limit}, Requested ${decision.requested}. Please try again in ${wait}s.`,
+              `Limit ${decision.limit}, Used ${decision.used}, Requested ${decision.requested}. Please try again in ${wait}s.`,
         });
       }
       const admission: Admission = { caller, idempotencyKey: idemKey, headers: decision.headers };

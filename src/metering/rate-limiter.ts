@@ -30,6 +30,8 @@ export type RateDecision =
       tooLarge: boolean;
       retryAfterMs: number;
       limit: number;
+      /** Units taken and not yet refilled. */
+      used: number;
       requested: number;
       headers: Record<string, string>;
     };
@@ -76,6 +78,7 @@ export class RateLimiter {
           tooLarge,
           retryAfterMs: Math.ceil(retryAfterMs),
           limit,
+          used: Math.max(0, Math.ceil(limit - bucket.level)),
           requested: want,
           headers: this.headers(limits, levels),
         };

@@ -180,13 +180,13 @@ test('rate limits: 429 with retry-after and x-ratelimit headers, success headers
   assert.equal(ok.headers['x-ratelimit-remaining-requests'], '1');
   assert.equal(ok.headers['x-ratelimit-remaining-images'], '4');
   assert.equal(ok.headers['x-ratelimit-remaining-tokens'], '3837');
-  const tooMany = await rejects(m.admit(caller, { images: 1, tokens: 4163 }), 429, /tokens per min \(TPM\): Limit 8000, Requested 4163\. Please try again in 2\.445s/);
+  const tooMany = await rejects(m.admit(caller, { images: 1, tokens: 4163 }), 429, /tokens per min \(TPM\): Limit 8000, Used 4163, Requested 4163\. Please try again in 2\.445s/);
   assert.equal(tooMany.code, 'rate_limit_exceeded');
   assert.equal(tooMany.headers['retry-after'], '3');
   assert.equal(tooMany.headers['retry-after-ms'], '2445');
   await rejects(m.admit(caller, { images: 6, tokens: 1 }), 429, /Request too large.*images per min/);
   await m.admit(caller, { images: 1, tokens: 1 });
-  const err = await rejects(m.admit(caller, { images: 1, tokens: 1 }), 429, /requests per min \(RPM\): Limit 2/);
+  const err = await rejects(m.admit(caller, { images: 1, tokens: 1 }), 429, /requests per min \(RPM\): Limit 2, Used 2, Requested 1\./);
   assert.equal(err.headers['x-ratelimit-remaining-requests'], '0');
   assert.equal(err.headers['retry-after'], '30');
   now += 30_000;
