@@ -231,3 +231,19 @@ test('a request refused by the rate limit does not hold budget', async () => {
   assert.ok(await m.admit(caller, low), 'the budget is still available after the refusals');
   await m.close();
 });
+
+test('a transaction that cannot finish leaves no half row behind', async () => {
+  const m = createMetering({ home: tempHome() });
+  const caller = await m.authenticate(undefined, true);
+  await m.complete(await m.admit(caller, { images: 1, tokens: 1 }, 'k1'), done('req_a', 'high', { a: 1 }));
+  // Another process finished the same Idempotency-Key first: the ledger insert of req_b must roll back with it.
+  const rows = await ledgerRows(m);
+  const outcome = await m.store.record(
+    { ...rows[0], requestId: 'req_b' },
+    { scope: 'anonymous', key: 'k1', requestId: 'req_b', fingerprint: null, status: 200, body: '{}' },
+  );
+  assert.equal(outcome, 'duplicate');
+  assert.deepEqual((await ledgerRows(m)).map((r) => r.requestId), ['req_a']);
+  assert.equal(await m.store.monthSpend('anonymous', new Date().toISOString().slice(0, 7)), rows[0].costNano);
+  await m.close();
+});
