@@ -24,6 +24,8 @@ export interface HubSource {
   revision: string;
   /** Files to fetch, relative to the repo root; they keep their path in the assembled model folder. */
   files: string[];
+  /** Fetched when the repo has them (external weight files, component configs); absence is not an error. */
+  optional?: string[];
 }
 
 export interface CatalogEntry {
@@ -38,7 +40,7 @@ export interface CatalogEntry {
 const TOKENIZER = ['tokenizer/vocab.json', 'tokenizer/merges.txt', 'tokenizer/special_tokens_map.json',
   'tokenizer/tokenizer_config.json'];
 const TOKENIZER_2 = TOKENIZER.map((f) => f.replace('tokenizer/', 'tokenizer_2/'));
-const onnx = (parts: string[]) => parts.flatMap((p) => [`${p}/model.onnx`]);
+const onnx = (parts: string[]) => parts.map((p) => `${p}/model.onnx`);
 
 export const CATALOG: readonly CatalogEntry[] = [
   {
@@ -46,7 +48,7 @@ export const CATALOG: readonly CatalogEntry[] = [
     description: 'Stability AI SD-Turbo (SD 2.1 distilled, 512px, 1-4 steps), fp16 ONNX',
     downloadBytes: 2_580_000_000,
     sources: [
-      { repo: 'schmuell/sd-turbo-ort-web', revision: 'main', files: onnx(['text_encoder', 'unet', 'vae_decoder', 'vae_encoder']) },
+      { repo: 'schmuell/sd-turbo-ort-web', revision: 'main', files: onnx(['text_encoder', 'unet', 'vae_decoder']), optional: onnx(['vae_encoder']) },
       { repo: 'stabilityai/sd-turbo', revision: 'main', files: [...TOKENIZER, 'scheduler/scheduler_config.json', 'model_index.json'] },
     ],
     defaults: { guidanceScale: 0, nativeSize: 512, quality: { low: { steps: 1 }, medium: { steps: 2 }, high: { steps: 4 } } },
@@ -59,10 +61,11 @@ export const CATALOG: readonly CatalogEntry[] = [
       {
         repo: 'stabilityai/sdxl-turbo', revision: 'main', files: [
           'model_index.json', 'scheduler/scheduler_config.json', ...TOKENIZER, ...TOKENIZER_2,
-          'text_encoder/model.onnx', 'text_encoder_2/model.onnx', 'text_encoder_2/model.onnx_data',
-          'unet/model.onnx', 'unet/model.onnx_data', 'vae_decoder/model.onnx', 'vae_encoder/model.onnx',
-          'vae_decoder/config.json', 'vae_encoder/config.json', 'unet/config.json',
+          'text_encoder/model.onnx', 'text_encoder_2/model.onnx', 'unet/model.onnx', 'unet/model.onnx_data',
+          'vae_decoder/model.onnx', 'vae_encoder/model.onnx',
         ],
+        optional: ['text_encoder_2/model.onnx_data', 'text_encoder/model.onnx_data', 'vae_decoder/config.json',
+          'vae_encoder/config.json', 'unet/config.json'],
       },
     ],
     defaults: { guidanceScale: 0, nativeSize: 512, quality: { low: { steps: 1 }, medium: { steps: 2 }, high: { steps: 4 } } },
@@ -75,9 +78,10 @@ export const CATALOG: readonly CatalogEntry[] = [
       {
         repo: 'aislamov/lcm-dreamshaper-v7-onnx', revision: 'main', files: [
           'model_index.json', 'scheduler/scheduler_config.json', ...TOKENIZER, 'text_encoder/model.onnx',
-          'unet/model.onnx', 'unet/model.onnx_data', 'vae_decoder/model.onnx', 'vae_decoder/model.onnx_data',
-          'unet/config.json', 'vae_decoder/config.json',
+          'unet/model.onnx', 'vae_decoder/model.onnx',
         ],
+        optional: ['unet/model.onnx_data', 'vae_decoder/model.onnx_data', 'text_encoder/model.onnx_data',
+          'vae_encoder/model.onnx', 'vae_encoder/model.onnx_data', 'unet/config.json', 'vae_decoder/config.json'],
       },
     ],
     defaults: { guidanceScale: 8.5, nativeSize: 512, quality: { low: { steps: 2 }, medium: { steps: 4 }, high: { steps: 8 } } },
@@ -90,8 +94,9 @@ export const CATALOG: readonly CatalogEntry[] = [
       {
         repo: 'nmkd/stable-diffusion-1.5-onnx-fp16', revision: 'main', files: [
           'model_index.json', 'scheduler/scheduler_config.json', ...TOKENIZER, 'text_encoder/model.onnx',
-          'unet/model.onnx', 'unet/weights.pb', 'vae_decoder/model.onnx', 'vae_encoder/model.onnx',
+          'unet/model.onnx', 'vae_decoder/model.onnx',
         ],
+        optional: ['unet/weights.pb', 'unet/model.onnx_data', 'vae_encoder/model.onnx'],
       },
     ],
     defaults: { guidanceScale: 7.5, nativeSize: 512, quality: { low: { steps: 12 }, medium: { steps: 20 }, high: { steps: 40 } } },

@@ -38,7 +38,10 @@ const entry: CatalogEntry = {
   description: 'pulled from the mock hub',
   downloadBytes: 0,
   sources: [
-    { repo: 'atelier-test/tiny-onnx', revision: 'main', files: modelFiles.filter((f) => f.endsWith('.onnx')) },
+    {
+      repo: 'atelier-test/tiny-onnx', revision: 'main', files: modelFiles.filter((f) => f.endsWith('.onnx') && !f.startsWith('vae_encoder')),
+      optional: ['vae_encoder/model.onnx', 'unet/model.onnx_data'],
+    },
     { repo: 'atelier-test/tiny-base', revision: 'main', files: modelFiles.filter((f) => !f.endsWith('.onnx')) },
   ],
   defaults: { guidanceScale: 0, nativeSize: 64, quality: { low: { steps: 1 }, medium: { steps: 1 }, high: { steps: 2 } } },
@@ -63,6 +66,8 @@ test('pull assembles a loadable model from two repos, in the standard HF cache l
   assert.equal(link, join('..', '..', '..', 'blobs', unetSha), 'relative link into blobs/<sha256>');
   assert.ok(hub.log.every((l) => l.auth === 'Bearer hf_test_token'), 'HF_TOKEN sent on every request');
   assert.ok(result.downloaded > 0);
+  assert.ok(existsSync(join(home, 'models', 'tiny-pulled', 'vae_encoder', 'model.onnx')), 'optional file present: fetched');
+  assert.ok(!existsSync(join(home, 'models', 'tiny-pulled', 'unet', 'model.onnx_data')), 'optional file absent: skipped');
 
   const provider = createDiffusionProvider({ home, hfCacheDir: settings.cacheDir, settings: { threads: 1 } });
   const listed = (await provider.list()).find((m) => m.id === 'tiny-pulled');

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run } from '../../src/cli/commands/pull.ts';
@@ -18,7 +18,7 @@ test('`atelier pull sd-turbo` fetches the catalog sources (served by a mock Hub)
   for (const [i, s] of entry.sources.entries()) {
     repos[s.repo] = {
       commit: String(i + 1).repeat(40),
-      files: Object.fromEntries(s.files.map((f) => [f, { content: readFileSync(join(fixture, f)), lfs: f.endsWith('.onnx') }])),
+      files: Object.fromEntries([...s.files, ...(s.optional ?? []).filter((f) => existsSync(join(fixture, f)))].map((f) => [f, { content: readFileSync(join(fixture, f)), lfs: f.endsWith('.onnx') }])),
     };
   }
   const hub = new MockHub(repos);

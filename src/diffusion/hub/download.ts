@@ -48,6 +48,8 @@ export interface SnapshotRequest {
   repo: string;
   revision: string;
   files: string[];
+  /** Fetched when present in the repo, skipped otherwise. */
+  optional?: string[];
 }
 
 export interface Snapshot {
@@ -57,6 +59,8 @@ export interface Snapshot {
   dir: string;
   /** Bytes actually transferred by this call. */
   downloaded: number;
+  /** Every file now in the snapshot folder (required + the optional ones that exist). */
+  files: string[];
 }
 
 export class HubError extends Error {}
@@ -76,11 +80,13 @@ export async function fetchSnapshot(
     ? req.revision
     : ((await modelInfo({ ...common, name: req.repo, revision: req.revision, additionalFields: ['sha'] })) as { sha?: string }).sha;
   if (!commit || !COMMIT.test(commit)) throw new HubError(`${req.repo}@${req.revision}: the Hub did not return a commit id`);
-  const infos = await pathsInfo({ ...common, repo: req.repo, paths: req.files, revision: commit });
+  const optional = req.optional ?? [];
+  const infos = await pathsInfo({ ...common, repo: req.repo, paths: [...req.files, ...optional], revision: commit });
   const byPath = new Map(infos.map((i) => [i.path, i]));
   const snapshotDir = join(repoDir, 'snapshots', commit);
+  const files = [...req.files, ...optional.filter((f) => byPath.get(f)?.type === 'file')];
   let downloaded = 0;
-  for (const path of req.files) {
+  for (const path of files) {
     const info = byPath.get(path);
     if (!info || info.type !== 'file' || !info.oid) throw new HubError(`${req.repo}@${req.revision} has no file ${path}`);
     const blobId = info.lfs?.oid ?? info.oid;
@@ -99,7 +105,7 @@ export async function fetchSnapshot(
     await mkdir(join(repoDir, 'refs'), { recursive: true });
     await writeFile(join(repoDir, 'refs', req.revision), commit);
   }
-  return { repo: req.repo, commit, dir: snapshotDir, downloaded };
+  return { repo: req.repo, commit, dir: snapshotDir, downloaded, files };
 }
 
 interface Expected {
@@ -209,5 +215,6 @@ async function offlineSnapshot(req: SnapshotRequest, repoDir: string): Promise<S
   if (missing.length > 0) {
     throw new HubError(`offline mode (HF_HUB_OFFLINE): ${req.repo} is missing ${missing.join(', ')} in the cache`);
   }
-  return { repo: req.repo, commit, dir, downloaded: 0 };
+  const files = [...req.files, ...(req.optional ?? []).filter((f) => existsSync(join(dir, f)))];
+  return { repo: req.repo, commit, dir, downloaded: 0, files };
 }

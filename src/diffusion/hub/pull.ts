@@ -25,12 +25,12 @@ export async function pullModel(
   const dir = join(home, 'models', entry.id);
   const staging = `${dir}.partial`;
   await rm(staging, { recursive: true, force: true });
-  for (const [i, source] of entry.sources.entries()) {
-    for (const file of source.files) {
+  for (const snapshot of snapshots) {
+    for (const file of snapshot.files) {
       const link = join(staging, file);
       await mkdir(dirname(link), { recursive: true });
       // Later sources do not override earlier ones (the ONNX repo wins over the original model repo).
-      await symlink(join(snapshots[i].dir, file), link).catch((err: NodeJS.ErrnoException) => {
+      await symlink(join(snapshot.dir, file), link).catch((err: NodeJS.ErrnoException) => {
         if (err.code !== 'EEXIST') throw err;
       });
     }
