@@ -81,6 +81,12 @@ describe('POST /v1/images/generations', () => {
     assert.equal(a.data?.[0].b64_json, b.data?.[0].b64_json);
     assert.notEqual(a.data?.[0].b64_json, c.data?.[0].b64_json);
     assert.equal(server.engine.requests.at(-1)?.seed, 43);
+    // Without a seed the server draws one and reports it, so the result can be reproduced.
+    const drawn = await server.client.images.generate({ model: 'gpt-image-1', prompt: 'a cat' }).withResponse();
+    const seed = Number(drawn.response.headers.get('x-atelier-seed'));
+    assert.ok(Number.isInteger(seed));
+    const again = await server.client.images.generate({ model: 'gpt-image-1', prompt: 'a cat', seed } as never);
+    assert.equal(again.data?.[0].b64_json, drawn.data.data?.[0].b64_json);
   });
 
   it('dall-e-2 (the default model) answers with a URL served by this server', async () => {

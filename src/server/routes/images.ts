@@ -2,6 +2,7 @@
  * POST /v1/images/generations, /v1/images/edits (multipart and JSON) and /v1/images/variations. Each route only
  * parses its body shape and validates; the shared `serveJob` runs the pipeline and answers with JSON or SSE.
  */
+import { randomInt } from 'node:crypto';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from '../../contract/api-error.ts';
 import { arrayTooLong, invalidType, missingParameter } from '../../contract/errors.ts';
@@ -104,6 +105,9 @@ async function serveJob(
     ? { inputs: [] }
     : await decodeInputs(params, uploads, maskUpload, ctx.config.limits);
 
+  // Drawn here (not in the pipeline) so streamed answers can carry it in their headers too.
+  if (params.seed === undefined) params.seed = randomInt(0, 2 ** 31 - 1);
+  reply.header('x-atelier-seed', String(params.seed));
   const release = await ctx.hooks.admit?.(summary, request);
   const controller = new AbortController();
   const onClose = (): void => {
@@ -135,7 +139,6 @@ async function answerJob(
       request.atelier.usage = params.family === 'gpt-image' ? outcome.usage : undefined;
       if (request.atelier.summary) request.atelier.summary.size = outcome.size.label;
     }
-    reply.header('x-atelier-seed', String(outcome.seed));
     return buildImagesResponse(params, outcome, ctx.store, ctx.baseUrl(request));
   } catch (err) {
     if (signal.aborted) return abandon(request, reply);
@@ -170,7 +173,7 @@ async function streamJob(
     if (started) return;
     started = true;
     reply.hijack();
-    startEventStream(reply.raw, { 'x-request-id': request.id });
+    startEventStream(reply.raw, { 'x-request-id': request.id, 'x-atelier-seed': String(params.seed) });
   };
   try {
     const outcome = await ctx.pipeline.run(
