@@ -57,7 +57,8 @@ function mapConfusables(text: string): string {
 }
 
 function undoLeet(chunk: string): string {
-  if (!/\p{L}/u.test(chunk) || NUMBER_WITH_UNIT.test(chunk)) return chunk;
+  const core = chunk.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '');
+  if (!/\p{L}/u.test(chunk) || NUMBER_WITH_UNIT.test(core)) return chunk;
   // Only substitute characters that sit next to a letter or another substitute: "b!tch" but not a trailing "wow!".
   const chars = [...chunk];
   const isLeet = (c: string | undefined) => c !== undefined && c in LEET;

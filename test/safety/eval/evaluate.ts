@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { MODERATION_CATEGORIES } from '../../../src/safety/categories.ts';
-import type { Moderator, ModerationLevel } from '../../../src/safety/moderator.ts';
+import type { Moderator, ModerationLevel, ModerationVerdict } from '../../../src/safety/moderator.ts';
 
 export interface LabelledPrompt {
   id: string;
@@ -63,7 +63,7 @@ export async function evaluate(
   prompts: LabelledPrompt[],
   level: ModerationLevel,
 ): Promise<LevelReport> {
-  const verdicts = [];
+  const verdicts: Array<{ p: LabelledPrompt; v: ModerationVerdict }> = [];
   for (const p of prompts) verdicts.push({ p, v: await moderator.checkText(p.text, level) });
 
   const unsafe = verdicts.filter(({ p }) => shouldBlock(p, level));
