@@ -7,6 +7,7 @@ import { invalidParam } from '../contract/api-error.ts';
 import { arrayTooLong, invalidType, unknownParameter } from '../contract/errors.ts';
 import type { ImageRequest, UploadedImage } from '../contract/image-request.ts';
 import { decodeUpload, resizeRaw, type DecodedInput } from '../imaging/decode.ts';
+import { hasTransparency } from '../imaging/matte.ts';
 
 export const MAX_EDIT_IMAGES = 16;
 /** dall-e-2 images and masks: "valid PNG, less than 4MB". */
@@ -59,7 +60,14 @@ export async function decodeInputs(
     if (request.family === 'dall-e-2') checkDalle2(input, 'image');
     inputs.push(input);
   }
-  if (!mask) return { inputs };
+  if (!mask) {
+    // dall-e-2's rule: "If mask is not provided, image must have transparency, which will be used as the mask."
+    const first = inputs[0];
+    if (request.family === 'dall-e-2' && request.endpoint === 'edit' && first.image.channels === 4 && hasTransparency(first.image)) {
+      return { inputs, mask: first };
+    }
+    return { inputs };
+  }
 
   const decodedMask = await decodeUpload(mask, decodeLimits(limits));
   if (request.family === 'dall-e-2') checkDalle2(decodedMask, 'mask');

@@ -46,13 +46,29 @@ describe('POST /v1/images/edits', () => {
     assert.equal(res.usage?.input_tokens_details.image_tokens, 65 + 129 * 2 + 6240);
   });
 
-  it('edits 16 images sent as image[]', async () => {
+  it('edits 16 images sent as image[], with and without a mask', async () => {
     const images = await Promise.all(Array.from({ length: 16 }, (_, i) => pngFile(32, 32, `img${i}.png`)));
     const res = await server.client.images.edit({ model: 'gpt-image-1.5', prompt: 'combine them', image: images });
     assertSchema('ImagesResponse', res);
-    const req = server.engine.requests.at(-1);
+    let req = server.engine.requests.at(-1);
     assert.equal(req?.images.length, 16);
     assert.equal(req?.task, 'image-to-image');
+    const masked = await server.client.images.edit({
+      model: 'gpt-image-1', prompt: 'combine them', image: images, mask: await pngFile(32, 32, 'mask.png', { transparentHole: true }), n: 2,
+    });
+    assertSchema('ImagesResponse', masked);
+    assert.equal(masked.data?.length, 2);
+    req = server.engine.requests.at(-1);
+    assert.equal(req?.images.length, 16);
+    assert.equal(req?.task, 'inpaint');
+    assert.equal(masked.usage?.input_tokens_details.image_tokens, 16 * 194);
+  });
+
+  it('dall-e-2 uses the image transparency as the mask when none is sent', async () => {
+    await server.client.images.edit({ model: 'dall-e-2', prompt: 'fill the hole', image: await pngFile(32, 32, 'hole.png', { transparentHole: true }) });
+    const req = server.engine.requests.at(-1);
+    assert.equal(req?.task, 'inpaint');
+    assert.equal(req?.mask?.channels, 4);
   });
 
   it('accepts jpeg and webp inputs', async () => {
