@@ -67,6 +67,16 @@ export class MockHub {
       if (!repo) return json(404, { error: 'Repository not found' });
       return json(200, { _id: 'x', id: m[1], sha: repo.commit, private: false, downloads: 0, likes: 0, lastModified: '2026-01-01T00:00:00Z' });
     }
+    m = url.pathname.match(/^\/api\/models\/([^/]+\/[^/]+)\/tree\/([^/]+)$/);
+    if (m && req.method === 'GET') {
+      const repo = this.repos[m[1]];
+      if (!repo) return json(404, { error: 'Repository not found' });
+      const dirs = new Set(Object.keys(repo.files).filter((p) => p.includes('/')).map((p) => p.split('/')[0]));
+      return json(200, [
+        ...[...dirs].map((d) => ({ type: 'directory', path: d, oid: '0'.repeat(40), size: 0 })),
+        ...Object.entries(repo.files).map(([p, f]) => ({ type: 'file', path: p, oid: gitBlobSha1(f.content), size: f.content.length })),
+      ]);
+    }
     m = url.pathname.match(/^\/api\/models\/([^/]+\/[^/]+)\/paths-info\/([^/]+)$/);
     if (m && req.method === 'POST') {
       const repo = this.repos[m[1]];

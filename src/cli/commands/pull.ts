@@ -9,13 +9,14 @@ import { atelierHome } from '../../config/config.ts';
 import { CATALOG, catalogEntry } from '../../diffusion/catalog.ts';
 import { hubCacheDir } from '../../diffusion/hub/hf-cache.ts';
 import { HubError, hubSettingsFromEnv, type DownloadProgress } from '../../diffusion/hub/download.ts';
-import { pullModel } from '../../diffusion/hub/pull.ts';
+import { pullModel, pullRepo } from '../../diffusion/hub/pull.ts';
 
 export const summary = 'Download a model (e.g. sd-turbo) from the Hugging Face Hub';
 
 const HELP = `Usage:
-  atelier pull <model>    download a model and make it available to the server
-  atelier pull --list     show the models Atelier knows how to download
+  atelier pull <model>              download a catalog model and make it available to the server
+  atelier pull <org>/<name>[@rev]   download any Hub repo in the diffusers ONNX layout (served as <org>/<name>)
+  atelier pull --list               show the catalog
 
 Options:
   --home <dir>    Atelier home (default $ATELIER_HOME or ~/.atelier)
@@ -55,13 +56,47 @@ export async function run(args: string[]): Promise<number> {
   }
   const id = positionals[0];
   const entry = catalogEntry(id);
+  if (!entry && id.includes('/')) return pullHubRepo(id, values.quiet === true);
   if (!entry) {
     console.error(`atelier pull: unknown model '${id}'. Known models: ${CATALOG.map((e) => e.id).join(', ')}`);
     return 2;
   }
   const home = values.home ?? atelierHome();
   const hub = hubSettingsFromEnv(hubCacheDir());
-  const bar = values.quiet || !process.stderr.isTTY ? undefined : new cliProgress.SingleBar({
+  const { bar, onProgress } = progressBar(values.quiet === true);
+  console.error(`Pulling ${id} (${entry.description}, about ${gb(entry.downloadBytes)}) into ${hub.cacheDir}`);
+  try {
+    const result = await pullModel(entry, home, hub, onProgress);
+    bar?.stop();
+    console.log(`${id} is ready in ${result.dir} (${(result.downloaded / 1e6).toFixed(1)} MB downloaded)`);
+    return 0;
+  } catch (err) {
+    bar?.stop();
+    console.error(`atelier pull: ${(err as Error).message}\nRun the same command again to resume.`);
+    return 1;
+  }
+}
+
+async function pullHubRepo(spec: string, quiet: boolean): Promise<number> {
+  const [repo, revision = 'main'] = spec.split('@');
+  const hub = hubSettingsFromEnv(hubCacheDir());
+  const { bar, onProgress } = progressBar(quiet);
+  console.error(`Pulling ${repo}@${revision} into ${hub.cacheDir}`);
+  try {
+    const snap = await pullRepo(repo, revision, hub, onProgress);
+    bar?.stop();
+    console.log(`${repo} is ready as model '${repo}' in ${snap.dir} (${(snap.downloaded / 1e6).toFixed(1)} MB downloaded)`);
+    return 0;
+  } catch (err) {
+    bar?.stop();
+    const why = err instanceof HubError ? err.message : (err as Error).message;
+    console.error(`atelier pull: ${why}`);
+    return 1;
+  }
+}
+
+function progressBar(quiet: boolean): { bar?: cliProgress.SingleBar; onProgress: (p: DownloadProgress) => void } {
+  const bar = quiet || !process.stderr.isTTY ? undefined : new cliProgress.SingleBar({
     format: ' {file} [{bar}] {percentage}% | {doneMB}/{totalMB} MB',
     hideCursor: true,
   }, cliProgress.Presets.shades_classic);
@@ -77,16 +112,5 @@ export async function run(args: string[]): Promise<number> {
       bar.update(p.done, payload);
     }
   };
-  console.error(`Pulling ${id} (${entry.description}, about ${gb(entry.downloadBytes)}) into ${hub.cacheDir}`);
-  try {
-    const result = await pullModel(entry, home, hub, onProgress);
-    bar?.stop();
-    console.log(`${id} is ready in ${result.dir} (${(result.downloaded / 1e6).toFixed(1)} MB downloaded)`);
-    return 0;
-  } catch (err) {
-    bar?.stop();
-    const why = err instanceof HubError ? err.message : `${(err as Error).message}`;
-    console.error(`atelier pull: ${why}\nRun the same command again to resume.`);
-    return 1;
-  }
+  return { bar, onProgress };
 }

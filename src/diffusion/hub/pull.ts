@@ -6,7 +6,8 @@
 import { mkdir, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { CatalogEntry } from '../catalog.ts';
-import { fetchSnapshot, type DownloadProgress, type HubSettings, type Snapshot } from './download.ts';
+import { listFiles } from '@huggingface/hub';
+import { fetchSnapshot, HubError, type DownloadProgress, type HubSettings, type Snapshot } from './download.ts';
 
 export interface PullResult {
   dir: string;
@@ -47,4 +48,39 @@ export async function pullModel(
   await rm(dir, { recursive: true, force: true });
   await rename(staging, dir);
   return { dir, snapshots, downloaded: snapshots.reduce((s, x) => s + x.downloaded, 0) };
+}
+
+const COMPONENTS = /^(scheduler|tokenizer(_2)?|text_encoder(_2)?|unet|vae_decoder|vae_encoder|taesd_decoder)\/[^/]+$/;
+const WANTED = /\.(onnx|onnx_data|pb|json|txt)$/;
+
+/** The files of a repo that make up a diffusers ONNX model (no PyTorch/safetensors weights). */
+export function diffusersOnnxFiles(paths: string[]): string[] {
+  return paths.filter((p) => p === 'model_index.json' || (COMPONENTS.test(p) && WANTED.test(p)));
+}
+
+/**
+ * `atelier pull <org>/<name>[@revision]`: any Hub repo in the diffusers ONNX layout. The snapshot lands in the HF
+ * cache, where the provider lists it under the repo id.
+ */
+export async function pullRepo(
+  repo: string,
+  revision: string,
+  hub: HubSettings,
+  onProgress?: (p: DownloadProgress) => void,
+): Promise<Snapshot> {
+  if (!/^[\w.-]+\/[\w.-]+$/.test(repo)) throw new HubError(`'${repo}' is not a Hub repo id (org/name)`);
+  let files: string[];
+  if (hub.offline) {
+    files = ['model_index.json', 'unet/model.onnx', 'text_encoder/model.onnx', 'vae_decoder/model.onnx'];
+  } else {
+    const all: string[] = [];
+    for await (const f of listFiles({ repo, revision, recursive: true, hubUrl: hub.endpoint, accessToken: hub.token, fetch: hub.fetch })) {
+      if (f.type === 'file') all.push(f.path);
+    }
+    files = diffusersOnnxFiles(all);
+  }
+  const required = ['model_index.json', 'unet/model.onnx', 'text_encoder/model.onnx', 'vae_decoder/model.onnx'];
+  const missing = required.filter((f) => !files.includes(f));
+  if (missing.length > 0) throw new HubError(`${repo} is not a diffusers ONNX export (missing ${missing.join(', ')})`);
+  return fetchSnapshot({ repo, revision, files: required, optional: files.filter((f) => !required.includes(f)) }, hub, onProgress);
 }
