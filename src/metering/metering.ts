@@ -21,7 +21,16 @@ import { loadMeteringConfig, ModelCatalog, type ModelMetering, type ModelOverrid
 import { costOf, nanoToUsd, type CostBreakdown } from './price-table.ts';
 import { RateLimiter, type Dimension, type DimensionLimits } from './rate-limiter.ts';
 import { SqliteMeteringStore } from './sqlite-store.ts';
-import { monthOf, NO_LIMITS, type ImageSource, type KeyLimits, type KeyRecord, type LedgerRow, type MeteringStore } from './store.ts';
+import {
+  monthOf,
+  NO_LIMITS,
+  type ImageSource,
+  type KeyLimits,
+  type KeyRecord,
+  type LedgerRow,
+  type MeteringStore,
+  type StoredResponse,
+} from './store.ts';
 import type { ImageUsage } from './usage.ts';
 
 export const LEDGER_FILE = 'ledger.sqlite';
@@ -136,6 +145,11 @@ const HOUR_MS = 3_600_000;
 export function defaultHome(): string {
   const fromEnv = process.env.ATELIER_HOME;
   return fromEnv && fromEnv.trim() ? resolve(fromEnv) : join(homedir(), '.atelier');
+}
+
+/** Headers of a replayed response: it says it is a replay and names the original request. */
+export function replayHeaders(replay: Replay): Record<string, string> {
+  return { 'idempotent-replayed': 'true', 'x-request-id': replay.requestId };
 }
 
 function sourceOf(endpoint: ImageEndpoint): ImageSource {
@@ -278,6 +292,37 @@ export class Metering {
    * the monthly budget and the per-minute limits (429). `fingerprint` (e.g. a hash of the request body) makes reusing
    * a key for a different request an error instead of a wrong replay.
    */
+  /**
+   * The stored response of a completed request with this Idempotency-Key, if any: lets a server answer a retry
+   * before parsing uploads or validating. Same errors as `admit` for a reused key or an unkept body.
+   */
+  async findReplay(caller: Caller, idempotencyKey: string, fingerprint?: string): Promise<Replay | undefined> {
+    if (!IDEMPOTENCY_KEY_PATTERN.test(idempotencyKey)) {
+      throw invalidParam('Idempotency-Key', 'The Idempotency-Key header must be 1-255 printable ASCII characters.');
+    }
+    const stored = await this.store.findResponse(caller.keyId ?? 'anonymous', idempotencyKey);
+    return stored ? this.toReplay(stored, fingerprint) : undefined;
+  }
+
+  private toReplay(stored: StoredResponse, fingerprint: string | undefined): Replay {
+    if (fingerprint !== undefined && stored.fingerprint !== null && stored.fingerprint !== fingerprint) {
+      throw invalidParam(
+        'Idempotency-Key',
+        'This Idempotency-Key was already used for a different request. Use a new key for a new request.',
+        'idempotency_key_reused',
+      );
+    }
+    if (stored.body === null) {
+      throw new ApiError({
+        status: 409,
+        message: `The request with this Idempotency-Key already completed (${stored.requestId}); its response was not kept for replay.`,
+        code: 'idempotency_key_completed',
+        headers: { 'x-should-retry': 'false' },
+      });
+    }
+    return { requestId: stored.requestId, status: stored.status, body: JSON.parse(stored.body) as unknown };
+  }
+
   async admit(caller: Caller, estimate: UsageEstimate, idempotencyKey?: string, fingerprint?: string): Promise<Admission> {
     const scope = caller.keyId ?? 'anonymous';
     const idemKey = idempotencyKey ?? null;
@@ -303,28 +348,8 @@ export class Metering {
         const stored = await this.store.findResponse(scope, idemKey);
         if (stored) {
           this.inflight.delete(flightId as string);
-          if (fingerprint !== undefined && stored.fingerprint !== null && stored.fingerprint !== fingerprint) {
-            throw invalidParam(
-              'Idempotency-Key',
-              'This Idempotency-Key was already used for a different request. Use a new key for a new request.',
-              'idempotency_key_reused',
-            );
-          }
-          if (stored.body === null) {
-            throw new ApiError({
-              status: 409,
-              message: `The request with this Idempotency-Key already completed (${stored.requestId}) but its response was too large to keep for replay.`,
-              code: 'idempotency_key_completed',
-              headers: { 'x-should-retry': 'false' },
-            });
-          }
-          const admission: Admission = {
-            caller,
-            idempotencyKey: idemKey,
-            headers: { 'idempotent-replayed': 'true', 'x-request-id': stored.requestId },
-            replay: { requestId: stored.requestId, status: stored.status, body: JSON.parse(stored.body) as unknown },
-          };
-          return admission;
+          const replay = this.toReplay(stored, fingerprint);
+          return { caller, idempotencyKey: idemKey, headers: replayHeaders(replay), replay };
         }
       }
       const estimateNano = estimate.model && estimate.usage ? this.price(estimate.model, estimate.usage).total : 0;
