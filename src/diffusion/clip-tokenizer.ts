@@ -3,7 +3,9 @@
  * model's tokenizer/{vocab.json, merges.txt, special_tokens_map.json}. Exact ids matter: the text encoder was trained
  * on them, and a wrong id silently changes the picture.
  *
- * Text cleaning follows CLIP minus ftfy: Unicode NFC, whitespace collapsed, lower-cased. Prompts longer than one
+ * Text cleaning follows transformers' CLIPTokenizer as diffusers users run it (without the optional ftfy package, so
+ * BERT's BasicTokenizer cleans first): Unicode NFC, control and format characters dropped, each CJK ideograph made a
+ * word of its own, whitespace collapsed, lower-cased. Prompts longer than one
  * 77-token window are split into chunks of 75 tokens, each wrapped in BOS/EOS and padded, so the text encoder sees
  * every word (the "long prompt" method of diffusers.js / A1111); the pipeline concatenates the chunk embeddings.
  */
@@ -34,6 +36,22 @@ function bytesToUnicode(): string[] {
 }
 
 const BYTE_TABLE = bytesToUnicode();
+
+// BERT's _is_chinese_char ranges (CJK Unified Ideographs and extensions, compatibility ideographs).
+const CJK_IDEOGRAPH = /[\u{4E00}-\u{9FFF}\u{3400}-\u{4DBF}\u{20000}-\u{2A6DF}\u{2A700}-\u{2B73F}\u{2B740}-\u{2B81F}\u{2B820}-\u{2CEAF}\u{F900}-\u{FAFF}\u{2F800}-\u{2FA1F}]/gu;
+// Control (Cc) and format (Cf) characters other than tab/newline/CR, NUL and U+FFFD are dropped by _clean_text.
+const DROPPED = /[\u0000\uFFFD]|(?![\t\n\r])[\p{Cc}\p{Cf}]/gu;
+
+/** The text cleaning of transformers' CLIPTokenizer without ftfy (see the module comment). */
+export function cleanPrompt(text: string): string {
+  return text
+    .normalize('NFC')
+    .replace(DROPPED, '')
+    .replace(CJK_IDEOGRAPH, (ch) => ` ${ch} `)
+    .replace(/\s+/gu, ' ')
+    .trim()
+    .toLowerCase();
+}
 const utf8 = new TextEncoder();
 
 export interface ClipTokenizerFiles {
@@ -77,7 +95,7 @@ export class ClipTokenizer {
 
   /** Token ids of the text, without BOS/EOS or padding. */
   encode(text: string): number[] {
-    const clean = text.normalize('NFC').replace(/\s+/gu, ' ').trim().toLowerCase();
+    const clean = cleanPrompt(text);
     const ids: number[] = [];
     for (const match of clean.matchAll(PRE_TOKEN)) {
       const piece = match[0];

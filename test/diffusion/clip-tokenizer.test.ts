@@ -19,6 +19,10 @@ test('ids match the reference CLIP tokenizer, non-Latin scripts and emoji includ
   for (const c of reference.cases) assert.deepEqual(tok.encode(c.text), c.ids, c.text);
   // Sanity that the cases exercise multi-byte text: Cyrillic and CJK become several byte symbols each.
   assert.ok(tok.encode('富士山').length >= 3);
+  // Without ftfy, transformers' CLIPTokenizer makes every CJK ideograph a word of its own; kana are not split.
+  assert.deepEqual(tok.encode('富士山'), [...tok.encode('富'), ...tok.encode('士'), ...tok.encode('山')]);
+  assert.notDeepEqual(tok.encode('さくら'), [...tok.encode('さ'), ...tok.encode('く'), ...tok.encode('ら')]);
+  assert.deepEqual(tok.encode('a\u200bb\u0007c'), tok.encode('abc'), 'format/control characters dropped');
 });
 
 test('a tiny hand-made vocabulary merges by rank, lower-cases and splits contractions', () => {
