@@ -9,7 +9,7 @@ import { once } from 'node:events';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { SqliteMeteringStore } from '../../src/metering/sqlite-store.ts';
-import { startHarness } from './harness-client.ts';
+import { startHarness, type HarnessKind } from './harness-client.ts';
 import { tempHome } from './helpers.ts';
 
 interface Outcome {
@@ -23,7 +23,7 @@ async function generate(url: string, idem: string): Promise<Response> {
   return fetch(`${url}/v1/images/generations`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'idempotency-key': idem },
-    body: JSON.stringify({ prompt: `a lighthouse, variation ${idem}`, n: 1 + (idem.length % 2), quality: 'low' }),
+    body: JSON.stringify({ model: 'gpt-image-1', prompt: `a lighthouse, variation ${idem}`, n: 1 + (idem.length % 2), quality: 'low', size: '1024x1024' }),
   });
 }
 
@@ -38,9 +38,9 @@ async function outcomeOf(res: Response): Promise<Outcome> {
   };
 }
 
-test('SIGKILL during a burst: every completed response is in the ledger exactly once, nothing else', async () => {
+async function crashAndRecover(kind: HarnessKind): Promise<void> {
   const home = tempHome();
-  const harness = await startHarness(home);
+  const harness = await startHarness(home, undefined, kind);
   const keys = Array.from({ length: 120 }, (_, i) => `burst-${i}`);
   const outcomes = new Map<string, Outcome>(keys.map((k) => [k, { status: 'unsent' }]));
   let completed = 0;
@@ -93,11 +93,11 @@ test('SIGKILL during a burst: every completed response is in the ledger exactly 
   // Rows the client never saw can only come from the instant between commit and send; they must be complete
   // requests, which the retry below proves by replaying them instead of running them again.
   const committedButLost = lost.filter((k) => byKey.has(k));
-  console.log(`received ${received.length}, lost ${lost.length} (committed before the kill: ${committedButLost.length}), unsent ${unsent.size}`);
+  console.log(`${kind}: received ${received.length}, lost ${lost.length} (committed before the kill: ${committedButLost.length}), unsent ${unsent.size}`);
   assert.ok(committedButLost.length <= 12, `${committedButLost.length} rows for lost responses`);
   await store.close();
 
-  const restarted = await startHarness(home);
+  const restarted = await startHarness(home, undefined, kind);
   try {
     for (const key of lost) {
       const o = await outcomeOf(await generate(restarted.url, key));
@@ -124,4 +124,9 @@ test('SIGKILL during a burst: every completed response is in the ledger exactly 
   assert.deepEqual(finalRows.map((r) => r.idempotencyKey).sort(), [...sent].sort(), 'exactly one row per request sent');
   for (const key of sent) assert.equal(finalRows.find((r) => r.idempotencyKey === key)?.requestId, outcomes.get(key)?.requestId);
   await reopened.close();
-});
+}
+
+test('SIGKILL during a burst (Metering harness): every completed response billed exactly once, nothing else', () =>
+  crashAndRecover('metering'));
+
+test('SIGKILL during a burst (the real server with metering attached): the same guarantees', () => crashAndRecover('server'));

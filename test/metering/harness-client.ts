@@ -9,10 +9,16 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
-const script = fileURLToPath(new URL('./crash-harness.ts', import.meta.url));
+/** `metering`: Metering behind a tiny HTTP server; `server`: the real Atelier app with metering attached. */
+export type HarnessKind = 'metering' | 'server';
 
-export async function startHarness(home: string, rateWindowMs?: number): Promise<Harness> {
-  const args = ['--import', 'tsx', script, home, ...(rateWindowMs ? [String(rateWindowMs)] : [])];
+const scripts: Record<HarnessKind, string> = {
+  metering: fileURLToPath(new URL('./crash-harness.ts', import.meta.url)),
+  server: fileURLToPath(new URL('./real-server-harness.ts', import.meta.url)),
+};
+
+export async function startHarness(home: string, rateWindowMs?: number, kind: HarnessKind = 'metering'): Promise<Harness> {
+  const args = ['--import', 'tsx', scripts[kind], home, ...(rateWindowMs ? [String(rateWindowMs)] : [])];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await new Promise<number>((resolve, reject) => {
     let out = '';
