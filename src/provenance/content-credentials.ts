@@ -39,8 +39,8 @@ export interface RemoteSigner {
   /** The signing certificate first, then its intermediates (PEM, concatenated). The root is not needed. */
   certificateChainPem: string;
   /**
-   * Signs `data` and returns the raw signature: for ECDSA the IEEE P1363 form r||s (not DER), for RSA-PSS the
-   * PKCS#1 octets, for Ed25519 the 64 bytes. c2pa-rs rejects DER-encoded ECDSA signatures as invalid.
+   * Signs `data` and returns the raw signature: for ECDSA the IEEE P1363 form r||s that COSE specifies (the
+   * binding also accepts DER and converts it), for RSA-PSS the PKCS#1 octets, for Ed25519 the 64 bytes.
    */
   sign(data: Buffer): Promise<Buffer>;
   /** Optional RFC 3161 timestamp authority used for this signer (overrides the configured one). */

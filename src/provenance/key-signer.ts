@@ -64,6 +64,10 @@ export function keySigner(chainPem: string, keyPem: string, opts: { tsaUrl?: str
   const now = opts.now ?? new Date();
   if (new Date(leaf.validTo) < now) throw new Error(`the signing certificate expired on ${leaf.validTo}`);
   if (new Date(leaf.validFrom) > now) throw new Error(`the signing certificate is not valid before ${leaf.validFrom}`);
+  // c2pa-rs names the signer by the subject's organization and fails the claim signature without one.
+  if (!/^O=/m.test(leaf.subject)) {
+    throw new Error(`the signing certificate subject (${leaf.subject.replace(/\n/g, ', ')}) has no organization (O=), which C2PA requires`);
+  }
   const scheme = schemeFor(key);
   return {
     alg: scheme.alg,

@@ -1,0 +1,125 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { X509Certificate, createPrivateKey, sign } from 'node:crypto';
+import { stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import 'reflect-metadata';
+import * as x509 from '@peculiar/x509';
+import { createContentCredentials } from '../../src/provenance/c2pa-credentials.ts';
+import { ensureLocalCredentials, generateCredentials } from '../../src/provenance/local-ca.ts';
+import { keySigner, splitPemCertificates } from '../../src/provenance/key-signer.ts';
+import type { RemoteSigner } from '../../src/provenance/content-credentials.ts';
+import { verifyImage } from '../../src/provenance/verify.ts';
+import { makeImage, withTempHome } from './fixtures.ts';
+
+test('the local CA and signing certificate have the profile C2PA requires', () =>
+  withTempHome(async (home) => {
+    const local = await ensureLocalCredentials(home);
+    assert.equal(local.created, true);
+    assert.equal((await stat(local.keyPath)).mode & 0o777, 0o600, 'the private key is readable by its owner only');
+    assert.match(local.keyPem, /^-----BEGIN PRIVATE KEY-----/, 'PKCS#8');
+    assert.equal(createPrivateKey(local.keyPem).asymmetricKeyDetails?.namedCurve, 'prime256v1');
+
+    const [leafPem, caPem] = splitPemCertificates(local.chainPem);
+    const leaf = new X509Certificate(leafPem);
+    const ca = new X509Certificate(caPem);
+    assert.equal(ca.toString(), new X509Certificate(local.caPem).toString());
+    assert.equal(ca.ca, true);
+    assert.equal(leaf.ca, false);
+    assert.ok(leaf.checkIssued(ca) && leaf.verify(ca.publicKey));
+    assert.deepEqual([...(leaf.keyUsage ?? [])].sort(), ['1.3.6.1.5.5.7.3.36', '1.3.6.1.5.5.7.3.4']);
+
+    const pLeaf = new x509.X509Certificate(leafPem);
+    const ku = pLeaf.getExtension(x509.KeyUsagesExtension);
+    assert.equal(ku?.critical, true);
+    assert.equal(ku?.usages, x509.KeyUsageFlags.digitalSignature);
+    const bc = pLeaf.getExtension(x509.BasicConstraintsExtension);
+    assert.equal(bc?.critical, true);
+    assert.equal(bc?.ca, false);
+    assert.ok(pLeaf.getExtension(x509.SubjectKeyIdentifierExtension));
+    assert.ok(pLeaf.getExtension(x509.AuthorityKeyIdentifierExtension));
+    const caKu = new x509.X509Certificate(caPem).getExtension(x509.KeyUsagesExtension);
+    assert.equal(caKu?.usages, x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign);
+
+    const again = await ensureLocalCredentials(home);
+    assert.equal(again.created, false);
+    assert.equal(again.keyPem, local.keyPem, 'the same identity is reused on later runs');
+  }));
+
+test('a configured certificate and key sign, and verify as trusted against their own CA', () =>
+  withTempHome(async (home) => {
+    const own = await generateCredentials(new Date(), { ca: 'CN=Example Corp Root, O=Example Corp', signer: 'CN=Example Corp Images, O=Example Corp' });
+    const certPath = join(home, 'chain.pem');
+    const keyPath = join(home, 'key.pem');
+    await writeFile(certPath, own.chainPem);
+    await writeFile(keyPath, own.keyPem);
+    const notices: string[] = [];
+    const credentials = await createContentCredentials({ home, certPath, keyPath, version: '1', notice: (m) => notices.push(m) });
+    assert.equal(credentials.signer.source, 'configured');
+    assert.match(credentials.signer.subject ?? '', /Example Corp Images/);
+    assert.equal(credentials.localTrustAnchorPem, undefined);
+    assert.deepEqual(notices, [], 'no local-CA notice when a certificate is configured');
+
+    const signed = await credentials.sign({ image: await makeImage('jpeg'), format: 'jpeg', model: 'm', action: 'created', ingredients: [] });
+    assert.equal((await verifyImage(signed, { trustAnchorsPem: own.caPem })).state, 'trusted');
+    assert.equal((await verifyImage(signed)).state, 'valid');
+  }));
+
+test('a remote signer (KMS/HSM) signs through the same path', () =>
+  withTempHome(async (home) => {
+    const own = await generateCredentials();
+    const kmsKey = createPrivateKey(own.keyPem); // stands in for a key that lives in a KMS
+    const requests: number[] = [];
+    const remote: RemoteSigner = {
+      alg: 'es256',
+      certificateChainPem: own.chainPem,
+      sign: async (data) => {
+        requests.push(data.length);
+        return sign('sha256', data, { key: kmsKey, dsaEncoding: 'ieee-p1363' });
+      },
+    };
+    const credentials = await createContentCredentials({ home, signer: remote, version: '1' });
+    assert.equal(credentials.signer.source, 'remote');
+    const signed = await credentials.sign({ image: await makeImage('webp'), format: 'webp', model: 'm', action: 'created', ingredients: [] });
+    assert.equal((await verifyImage(signed, { trustAnchorsPem: own.caPem })).state, 'trusted');
+    assert.equal(requests.length, 2, 'one signature for the startup self-check, one for the image');
+  }));
+
+test('a remote signer whose key does not match its certificate fails the startup self-check', () =>
+  withTempHome(async (home) => {
+    const own = await generateCredentials();
+    const otherKey = createPrivateKey((await generateCredentials()).keyPem); // e.g. the KMS key was rotated
+    const remote: RemoteSigner = {
+      alg: 'es256',
+      certificateChainPem: own.chainPem,
+      sign: async (data) => sign('sha256', data, { key: otherKey, dsaEncoding: 'ieee-p1363' }),
+    };
+    await assert.rejects(
+      createContentCredentials({ home, signer: remote, version: '1' }),
+      /self-check failed: c2pa-rs reports invalid: claimSignature.mismatch/,
+    );
+  }));
+
+test('misconfigured credentials stop startup with a clear message', () =>
+  withTempHome(async (home) => {
+    const a = await generateCredentials();
+    const b = await generateCredentials();
+    assert.throws(() => keySigner(a.chainPem, b.keyPem), /does not match the signing certificate/);
+    assert.throws(() => keySigner('no certificates here', a.keyPem), /no PEM certificate/);
+    assert.throws(() => keySigner(a.chainPem, 'not a key'), /cannot read the private key/);
+    const old = await generateCredentials(new Date(Date.UTC(2020, 0, 1)));
+    assert.throws(() => keySigner(old.chainPem, old.keyPem), /expired/);
+    // Found by the startup self-check: c2pa-rs fails the claim signature of a signer without an organization.
+    const noOrg = await generateCredentials(new Date(), { ca: 'CN=Root, O=X', signer: 'CN=Images' });
+    assert.throws(() => keySigner(noOrg.chainPem, noOrg.keyPem), /no organization/);
+
+    const certPath = join(home, 'c.pem');
+    await writeFile(certPath, a.chainPem);
+    await assert.rejects(createContentCredentials({ home, certPath, version: '1' }), /needs its private key/);
+    await assert.rejects(
+      createContentCredentials({ home, certPath: join(home, 'missing.pem'), keyPath: join(home, 'missing-key.pem'), version: '1' }),
+      /cannot read the signing certificate/,
+    );
+    const remote: RemoteSigner = { alg: 'es256', certificateChainPem: a.chainPem, sign: async () => Buffer.alloc(64) };
+    await assert.rejects(createContentCredentials({ home, certPath, keyPath: certPath, signer: remote, version: '1' }), /not both/);
+  }));
