@@ -84,7 +84,7 @@ export class AtelierModerator implements Moderator {
     stage: ModerationStage,
     context?: ModerationContext,
   ): Promise<ModerationVerdict> {
-    const scores = await scoreImage(image, stage === 'input' ? 'image' : 'output');
+    const scores = await scoreImage(image, stage === 'input' ? (context?.subject ?? 'image') : null);
     const categories = new Set<ModerationCategory>();
     const sources: string[] = [];
     if (this.policy.levels[level].text.sexual !== 'off' && imageIsBlocked(scores, this.policy.levels[level].image)) {

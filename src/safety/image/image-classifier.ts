@@ -4,14 +4,27 @@
  */
 import sharp from 'sharp';
 import type { RawImage } from '../../imaging/raw-image.ts';
-import { invalidParam } from '../../contract/api-error.ts';
+import { ApiError, invalidParam } from '../../contract/api-error.ts';
 import type { ImageThresholds } from '../policy.ts';
 import { MODEL_INPUT_SIZE, scorePixels, type NsfwScores } from './nsfw-model.ts';
 
 /** Largest image accepted for moderation: 64 megapixels (gpt-image sizes are at most about 8 megapixels). */
 export const MAX_MODERATED_PIXELS = 64 * 1024 * 1024;
 
-function checkRawImage(image: RawImage, param: string): void {
+/**
+ * Input images come from the client, so a bad one is the client's 400. Outputs come from our own engine, so a bad
+ * one is our bug: a 500, never blamed on the client.
+ */
+function checkRawImage(image: RawImage, param: string | null): void {
+  try {
+    checkShape(image, param ?? 'output');
+  } catch (err) {
+    if (param !== null || !(err instanceof ApiError)) throw err;
+    throw new ApiError({ status: 500, message: `Internal error: the engine produced a malformed image. ${err.message}` });
+  }
+}
+
+function checkShape(image: RawImage, param: string): void {
   const { width, height, channels, data } = image;
   if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
     throw invalidParam(param, `Invalid image: dimensions must be positive integers, got ${width}x${height}.`);
@@ -40,10 +53,10 @@ async function toModelInput(image: RawImage, flatten: boolean): Promise<Uint8Arr
 }
 
 /**
- * Scores an image. With transparency, both what a viewer sees (composited on white) and the raw colour channels
+ * Scores an image; `param` names the request field it came from, or null for the engine's own output. With transparency, both what a viewer sees (composited on white) and the raw colour channels
  * (which anyone can reveal by dropping the alpha channel) are scored, and the higher risk of the two is kept.
  */
-export async function scoreImage(image: RawImage, param = 'image'): Promise<NsfwScores> {
+export async function scoreImage(image: RawImage, param: string | null = 'image'): Promise<NsfwScores> {
   checkRawImage(image, param);
   const raw = await scorePixels(await toModelInput(image, false));
   if (!hasTransparency(image)) return raw;

@@ -35,7 +35,14 @@ async function load(): Promise<NSFWJS> {
   await tf.ready();
   tf.enableProdMode();
   const { load: loadNsfw } = await import('nsfwjs');
-  return loadNsfw('MobileNetV2');
+  // nsfwjs announces the model it loads on console.info; keep the server's output to its own logs.
+  const info = console.info;
+  console.info = () => undefined;
+  try {
+    return await loadNsfw('MobileNetV2');
+  } finally {
+    console.info = info;
+  }
 }
 
 /** The shared model, loading it on first call. A failed load is retried on the next call, not cached. */
