@@ -7,21 +7,21 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { test } from 'node:test';
 import { createMetering } from '../../src/metering/metering.ts';
-import { startHarness } from './harness-client.ts';
+import { startHarness, type HarnessKind } from './harness-client.ts';
 import { tempHome } from './helpers.ts';
 
-test('burst: 429s with correct headers, then recovery after the window', async () => {
+async function burst(kind: HarnessKind): Promise<void> {
   const home = tempHome();
   const setup = createMetering({ home });
   const { secret } = await setup.createKey({ name: 'bursty', limits: { requestsPerMinute: 5, imagesPerMinute: 20 } });
   await setup.close();
-  const harness = await startHarness(home, 3000);
+  const harness = await startHarness(home, 3000, kind);
   try {
     const call = () =>
       fetch(`${harness.url}/v1/images/generations`, {
         method: 'POST',
         headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ prompt: 'a kite', n: 1 }),
+        body: JSON.stringify({ model: 'gpt-image-1', prompt: 'a kite', n: 1, quality: 'low', size: '1024x1024' }),
       });
     const unauthorized = await fetch(`${harness.url}/v1/images/generations`, { method: 'POST', body: '{}' });
     assert.equal(unauthorized.status, 401);
@@ -59,4 +59,8 @@ test('burst: 429s with correct headers, then recovery after the window', async (
   } finally {
     await harness.stop();
   }
-});
+}
+
+test('burst (Metering harness): 429s with correct headers, then recovery after the window', () => burst('metering'));
+
+test('burst (the real server with metering attached): the same', () => burst('server'));

@@ -1,7 +1,7 @@
 /**
  * The real Atelier server (createApp) with metering attached, a test-double engine (test/helpers/test-engine.ts,
  * 30 ms per image) and a key-less loopback setup, as a child process for the crash test. Prints `listening <port>`.
- * Usage: node --import tsx test/metering/real-server-harness.ts <home>
+ * Usage: node --import tsx test/metering/real-server-harness.ts <home> [rateWindowMs]
  */
 import { defaultConfig } from '../../src/config/config.ts';
 import { createMetering } from '../../src/metering/metering.ts';
@@ -9,12 +9,12 @@ import { attachMetering } from '../../src/metering/server-hooks.ts';
 import { createApp } from '../../src/server/app.ts';
 import { TestEngine, testProvider } from '../helpers/test-engine.ts';
 
-const [home] = process.argv.slice(2);
+const [home, windowArg] = process.argv.slice(2);
 if (!home) {
   console.error('usage: real-server-harness.ts <home>');
   process.exit(2);
 }
-const metering = createMetering({ home });
+const metering = createMetering({ home, rateWindowMs: windowArg ? Number(windowArg) : undefined });
 const engine = new TestEngine({ delayMs: 30 });
 const config = defaultConfig();
 for (const alias of Object.keys(config.aliases)) config.aliases[alias] = engine.info.id;
