@@ -31,6 +31,9 @@ def load(ema: bool = True) -> tuple[tokenizer.ClipTokenizer, nets.TextEncoder, n
     vk = torch.load(os.path.join(train.CKPT, "vae.pt"))
     ae = nets.AutoEncoder(tuple(vk["block_out_channels"]))
     ae.load_state_dict(vk["model"])
+    dec_path = os.path.join(train.CKPT, "vae-decoder.pt")
+    if os.path.exists(dec_path):  # the decoder fine-tuned with the encoder frozen (train.py decoder)
+        ae.decoder.load_state_dict(torch.load(dec_path)["decoder"])
     for m in (te, unet, ae):
         m.eval()
     return tok, te, unet, ae, float(vk["scaling_factor"])

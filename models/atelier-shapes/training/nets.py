@@ -131,7 +131,7 @@ def timestep_embedding(t: torch.Tensor, dim: int) -> torch.Tensor:
 
 
 class UNet(nn.Module):
-    def __init__(self, channels: tuple[int, int] = (48, 96), context_dim: int = TEXT_WIDTH):
+    def __init__(self, channels: tuple[int, int] = (32, 64), context_dim: int = TEXT_WIDTH):
         super().__init__()
         c1, c2 = channels
         self.channels = channels

@@ -46,23 +46,28 @@ def lr_at(progress: float, peak: float, warmup: float = 0.03) -> float:
     return peak * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * min(1.0, (progress - warmup) / (1 - warmup)))))
 
 
-def train_vae(minutes: float, batch: int) -> None:
+def train_vae(minutes: float, batch: int, resume: bool, lr: float) -> None:
+    """Mostly a deterministic autoencoder: the latent is the encoder's mean, with a small penalty that keeps it
+    near unit scale (a KL on the mean only). Sampling noise slowed learning too much for a few-minute budget."""
     images = torch.from_numpy(np.load(os.path.join(DATA, "train-images.npy")))
     n = images.shape[0]
     ae = nets.AutoEncoder()
-    opt = torch.optim.Adam(ae.parameters(), lr=1e-3)
+    path = os.path.join(CKPT, "vae.pt")
+    if resume and os.path.exists(path):
+        ae.load_state_dict(torch.load(path)["model"])
+        log("resumed autoencoder")
+    opt = torch.optim.Adam(ae.parameters(), lr=lr)
     start, step = time.time(), 0
     budget = minutes * 60
     while time.time() - start < budget:
         progress = (time.time() - start) / budget
         for g in opt.param_groups:
-            g["lr"] = lr_at(progress, 1e-3)
+            g["lr"] = lr_at(progress, lr, warmup=0.0 if resume else 0.03)
         idx = torch.randint(0, n, (batch,))
         x = images[idx].permute(0, 3, 1, 2).float() / 127.5 - 1
-        mean, logvar = ae.encoder(x)
-        z = mean + torch.randn_like(mean) * torch.exp(0.5 * logvar)
-        rec = ae.decoder(z)
-        kl = 0.5 * (mean.pow(2) + logvar.exp() - 1 - logvar).mean()
+        mean, _ = ae.encoder(x)
+        rec = ae.decoder(mean)
+        kl = 0.5 * mean.pow(2).mean()
         loss = F.mse_loss(rec, x) + F.l1_loss(rec, x) + 1e-4 * kl
         opt.zero_grad(set_to_none=True)
         loss.backward()
@@ -100,6 +105,50 @@ def encode_latents(limit: int = 36000) -> None:
     ck["scaling_factor"] = scaling
     ck["reconstruction_l1"] = err / min(n, 2048)
     torch.save(ck, os.path.join(CKPT, "vae.pt"))
+
+
+def train_decoder(minutes: float, batch: int, lr: float) -> None:
+    """Keep improving the decoder alone, with the encoder frozen: the latent space the UNet learns stays fixed, so this
+    can run alongside UNet training. Writes checkpoints/vae-decoder.pt, which export and evaluation prefer."""
+    images = torch.from_numpy(np.load(os.path.join(DATA, "train-images.npy"), mmap_mode="r")[:36000].copy())
+    n = images.shape[0]
+    ck = torch.load(os.path.join(CKPT, "vae.pt"))
+    ae = nets.AutoEncoder(tuple(ck["block_out_channels"]))
+    ae.load_state_dict(ck["model"])
+    dec_path = os.path.join(CKPT, "vae-decoder.pt")
+    if os.path.exists(dec_path):
+        ae.decoder.load_state_dict(torch.load(dec_path)["decoder"])
+        log("resumed decoder")
+    ae.encoder.eval()
+    opt = torch.optim.Adam(ae.decoder.parameters(), lr=lr)
+    start, step, last_save = time.time(), 0, time.time()
+    budget = minutes * 60
+
+    def save() -> None:
+        torch.save({"decoder": ae.decoder.state_dict(), "steps": step}, dec_path + ".tmp")
+        os.replace(dec_path + ".tmp", dec_path)
+
+    while time.time() - start < budget:
+        progress = (time.time() - start) / budget
+        for g in opt.param_groups:
+            g["lr"] = lr_at(progress, lr, warmup=0.05)
+        idx = torch.randint(0, n, (batch,))
+        x = images[idx].permute(0, 3, 1, 2).float() / 127.5 - 1
+        with torch.no_grad():
+            z = ae.encoder(x)[0]
+        rec = ae.decoder(z)
+        loss = F.mse_loss(rec, x) + F.l1_loss(rec, x)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+        step += 1
+        if step % 25 == 0:
+            log(f"decoder step {step} loss {loss.item():.4f} {step / (time.time() - start):.2f} it/s")
+        if time.time() - last_save > 120:
+            save()
+            last_save = time.time()
+    save()
+    log(f"decoder done: {step} steps")
 
 
 def make_text_encoder(tok: tokenizer.ClipTokenizer) -> nets.TextEncoder:
@@ -193,22 +242,25 @@ def train_unet(minutes: float, batch: int, resume: bool, lr: float) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("stage", choices=["vae", "latents", "unet"])
+    ap.add_argument("stage", choices=["vae", "latents", "decoder", "unet"])
     ap.add_argument("--minutes", type=float, default=0)
     ap.add_argument("--batch", type=int, default=0)
-    ap.add_argument("--lr", type=float, default=6e-4)
+    ap.add_argument("--lr", type=float, default=None, help="peak learning rate (vae 2e-3, unet 6e-4)")
     ap.add_argument("--resume", action="store_true")
     ap.add_argument("--limit", type=int, default=36000, help="latents stage: how many training images to encode")
     ap.add_argument("--threads", type=int, default=2)
     args = ap.parse_args()
+    args.lr_set = args.lr is not None
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
     if args.stage == "vae":
-        train_vae(args.minutes, args.batch or 32)
+        train_vae(args.minutes, args.batch or 16, args.resume, args.lr if args.lr_set else 2e-3)
+    elif args.stage == "decoder":
+        train_decoder(args.minutes, args.batch or 16, args.lr if args.lr_set else 5e-4)
     elif args.stage == "latents":
         encode_latents(args.limit)
     else:
-        train_unet(args.minutes, args.batch or 48, args.resume, args.lr)
+        train_unet(args.minutes, args.batch or 48, args.resume, args.lr if args.lr_set else 8e-4)
 
 
 if __name__ == "__main__":
