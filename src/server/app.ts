@@ -47,6 +47,8 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
     return503OnClosing: true,
+    // A client gets 5 minutes to send its whole request (uploads included): slow-drip connections do not pile up.
+    requestTimeout: 300_000,
   });
 
   await app.register(multipart, { limits: multipartLimits(config.limits), throwFileSizeLimit: true });

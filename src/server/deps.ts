@@ -19,8 +19,9 @@ export interface RequestSummary {
   /** The local model that served it (after alias resolution). */
   localModel?: string;
   n: number;
-  /** Requested size ("auto" allowed) until resolved, then "WxH". */
+  /** The resolved size "WxH" (after `auto`). */
   size: string;
+  /** The resolved quality the engine runs at: low, medium or high. */
   quality: string;
   stream: boolean;
   user?: string;

@@ -189,6 +189,7 @@ describe('pipeline stages', () => {
 
   it('hooks: auth on request, admission before work, a record after the response', async () => {
     const records: RequestRecord[] = [];
+    const admitted: string[] = [];
     const s = await startTestServer({
       hooks: {
         async onRequest(request) {
@@ -197,6 +198,7 @@ describe('pipeline stages', () => {
           }
         },
         async admit(summary) {
+          admitted.push(`${summary.size} ${summary.quality}`);
           if (summary.n > 5) throw new ApiError({ status: 429, type: 'rate_limit_error', message: 'Rate limit reached for images per minute.', code: 'rate_limit_exceeded' });
         },
         record(rec) {
@@ -219,6 +221,7 @@ describe('pipeline stages', () => {
       assert.equal(ok.usage?.output_tokens, 2 * 272);
       assert.ok(records.some((r) => r.status === 429 && r.error === 'rate_limit_exceeded'));
       assert.ok(records.some((r) => r.status === 401));
+      assert.deepEqual(admitted, ['1024x1024 low', '1024x1024 medium'], 'admission sees resolved size and quality');
     } finally {
       await s.close();
     }

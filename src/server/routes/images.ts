@@ -7,6 +7,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from '../../contract/api-error.ts';
 import { arrayTooLong, invalidType, missingParameter } from '../../contract/errors.ts';
 import type { ImageRequest, UploadedImage } from '../../contract/image-request.ts';
+import { resolveQuality, resolveSize } from '../../contract/size.ts';
 import { validateImageParams } from '../../contract/validate.ts';
 import { resolveModel } from '../../engines/registry.ts';
 import type { RequestSummary } from '../deps.ts';
@@ -105,6 +106,10 @@ async function serveJob(
     ? { inputs: [] }
     : await decodeInputs(params, uploads, maskUpload, ctx.config.limits);
 
+  // Admission sees the resolved size and quality (what the work will cost); the pipeline resolves them the same way.
+  const first = decoded.inputs[0];
+  summary.size = resolveSize(params, first && { width: first.originalWidth, height: first.originalHeight }).label;
+  summary.quality = resolveQuality(params.quality, ctx.config.defaults.quality);
   // Drawn here (not in the pipeline) so streamed answers can carry it in their headers too.
   if (params.seed === undefined) params.seed = randomInt(0, 2 ** 31 - 1);
   reply.header('x-atelier-seed', String(params.seed));
@@ -137,7 +142,6 @@ async function answerJob(
     const outcome = await ctx.pipeline.run({ request: params, ...parts }, { requestId: request.id, signal });
     if (request.atelier) {
       request.atelier.usage = params.family === 'gpt-image' ? outcome.usage : undefined;
-      if (request.atelier.summary) request.atelier.summary.size = outcome.size.label;
     }
     return buildImagesResponse(params, outcome, ctx.store, ctx.baseUrl(request));
   } catch (err) {
