@@ -86,6 +86,7 @@ export interface VerificationReport {
   state: ValidationState;
   /** Same as state === 'valid' || state === 'trusted'. */
   valid: boolean;
+  /** Media type of the file, e.g. image/png. */
   format?: string;
   title?: string;
   claimGenerator?: string;

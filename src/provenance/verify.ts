@@ -3,7 +3,7 @@
  * report. The verdict is c2pa-rs's own; this file only condenses its manifest store JSON into a summary.
  */
 import { Reader } from '@contentauth/c2pa-node';
-import { invalidParam } from '../contract/api-error.ts';
+import { ApiError, invalidParam } from '../contract/api-error.ts';
 import type {
   ActionSummary,
   IngredientSummary,
@@ -12,7 +12,7 @@ import type {
   VerificationReport,
   VerifyOptions,
 } from './content-credentials.ts';
-import { mimeOf, sniffFormat } from './formats.ts';
+import { mimeOf, sniffFormat, type VerifiableFormat } from './formats.ts';
 import { splitPemCertificates } from './key-signer.ts';
 
 /** Uploads larger than this are refused before c2pa-rs sees them (OpenAI's own image upload limit). */
@@ -30,7 +30,12 @@ export function readerSettings(trustAnchorsPem?: string): object {
 export async function verifyImage(bytes: Uint8Array, opts: VerifyOptions = {}): Promise<VerificationReport> {
   if (bytes.length === 0) throw invalidParam('file', 'The file is empty.', 'empty_file');
   if (bytes.length > MAX_VERIFY_BYTES) {
-    throw invalidParam('file', `The file is ${bytes.length} bytes; the limit is ${MAX_VERIFY_BYTES} bytes.`, 'file_too_large');
+    throw new ApiError({
+      status: 413,
+      param: 'file',
+      code: 'file_too_large',
+      message: `The file is ${bytes.length} bytes; the limit is ${MAX_VERIFY_BYTES} bytes.`,
+    });
   }
   const format = sniffFormat(bytes);
   if (!format) {
@@ -61,8 +66,8 @@ export async function verifyImage(bytes: Uint8Array, opts: VerifyOptions = {}): 
   return summarize(store, format);
 }
 
-function emptyReport(state: ValidationState, format: string): VerificationReport {
-  return { state, valid: false, format, actions: [], ingredients: [], success: [], informational: [], failure: [] };
+function emptyReport(state: ValidationState, format: VerifiableFormat): VerificationReport {
+  return { state, valid: false, format: mimeOf(format), actions: [], ingredients: [], success: [], informational: [], failure: [] };
 }
 
 // The manifest store JSON is untyped at this boundary: read it defensively, field by field.
@@ -135,7 +140,7 @@ function summarizeIngredients(manifest: Json, deltas: unknown): IngredientSummar
   });
 }
 
-function summarize(storeJson: unknown, format: string): VerificationReport {
+function summarize(storeJson: unknown, format: VerifiableFormat): VerificationReport {
   const store = obj(storeJson);
   const label = str(store.active_manifest);
   const manifest = obj(label ? obj(store.manifests)[label] : undefined);
@@ -153,7 +158,7 @@ function summarize(storeJson: unknown, format: string): VerificationReport {
   return {
     state,
     valid: state === 'valid' || state === 'trusted',
-    format: str(manifest.format) ?? format,
+    format: str(manifest.format) ?? mimeOf(format),
     title: str(manifest.title),
     claimGenerator: generator.name ? [str(generator.name), str(generator.version)].filter(Boolean).join(' ') : str(manifest.claim_generator),
     actions,

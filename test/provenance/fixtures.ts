@@ -68,7 +68,7 @@ export function pngChunks(png: Buffer): PngChunk[] {
 }
 
 function pngFromChunks(chunks: PngChunk[]): Buffer {
-  const parts = [Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])];
+  const parts: Buffer[] = [Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])];
   for (const c of chunks) {
     const head = Buffer.alloc(8);
     head.writeUInt32BE(c.data.length, 0);
