@@ -2,9 +2,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { X509Certificate, createPrivateKey, sign } from 'node:crypto';
 import { stat, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
+import { ApiError } from '../../src/contract/api-error.ts';
 import { createContentCredentials } from '../../src/provenance/c2pa-credentials.ts';
 import { ensureLocalCredentials, generateCredentials } from '../../src/provenance/local-ca.ts';
 import { keySigner, splitPemCertificates } from '../../src/provenance/key-signer.ts';
@@ -122,4 +125,33 @@ test('misconfigured credentials stop startup with a clear message', () =>
     );
     const remote: RemoteSigner = { alg: 'es256', certificateChainPem: a.chainPem, sign: async () => Buffer.alloc(64) };
     await assert.rejects(createContentCredentials({ home, certPath, keyPath: certPath, signer: remote, version: '1' }), /not both/);
+  }));
+
+test('the timestamp authority gets an RFC 3161 query; when it fails, signing fails closed with a clear error', () =>
+  withTempHome(async (home) => {
+    const queries: { type?: string; bytes: number }[] = [];
+    const tsa = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        queries.push({ type: req.headers['content-type'], bytes: Buffer.concat(chunks).length });
+        res.writeHead(503).end();
+      });
+    });
+    await new Promise<void>((ok) => tsa.listen(0, '127.0.0.1', ok));
+    try {
+      const { port } = tsa.address() as AddressInfo;
+      const tsaUrl = `http://127.0.0.1:${port}/tsa`;
+      await assert.rejects(createContentCredentials({ home, tsaUrl, version: '1', notice: () => {} }), /could not be signed.*503/);
+      const credentials = await createContentCredentials({ home, tsaUrl, version: '1', selfCheck: false });
+      await assert.rejects(
+        credentials.sign({ image: await makeImage('png'), format: 'png', model: 'm', action: 'created', ingredients: [] }),
+        (err: unknown) => err instanceof ApiError && err.status === 500 && err.code === 'content_credentials_failed',
+      );
+      assert.equal(queries.length, 2);
+      assert.equal(queries[0].type, 'application/timestamp-query');
+      assert.ok(queries[0].bytes > 40, 'a DER TimeStampReq with the signature digest');
+    } finally {
+      tsa.close();
+    }
   }));
