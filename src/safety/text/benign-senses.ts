@@ -27,7 +27,7 @@ const SENSES: readonly string[] = [
   `${anyOf('beat', 'beats', 'beating')} ${anyOf('heart', 'drum', 'drums', 'eggs', 'the heat', 'the odds', 'the record', 'the game', 'the boss', 'the clock', 'the traffic')}`,
   `behead\\p{L}*${gap(2)}statue\\p{L}*|statue\\p{L}*${gap(3)}behead\\p{L}*|headless statue`,
   `gore tex|al gore|bomb ${anyOf('shelter', 'pop', 'pops', 'squad', 'disposal', 'cyclone', 'jacket')}|${anyOf('bath', 'photo', 'da', 'the', 'flavor', 'flavour')} bomb|bombshell|bomb calorimeter`,
-  `${anyOf('hang', 'hangs', 'hanging')} ${anyOf('out', 'gliding', 'glider', 'plants', 'plant', 'basket', 'baskets', 'lamp', 'lamps', 'lights', 'garden', 'ham', 'hams', 'meat', 'picture', 'pictures', 'art', 'laundry', 'clothes', 'ten')}|hangman`,
+  `${anyOf('hang', 'hangs', 'hanging')} out ${anyOf('with', 'at', 'together', 'in the', 'by the', 'at the')}|${anyOf('hang', 'hangs', 'hanging')} ${anyOf('gliding', 'glider', 'plants', 'plant', 'basket', 'baskets', 'lamp', 'lamps', 'lights', 'garden', 'ham', 'hams', 'meat', 'picture', 'pictures', 'art', 'laundry', 'clothes', 'ten')}|hangman`,
   `${anyOf('dying of laughter', 'dying to', 'to die for', 'die hard', 'die cast', 'die cut', 'dice')}`,
   // sexual words
   `${anyOf('breast cancer', 'breast exam', 'breast pump', 'breast milk', 'breastplate', 'breast pocket', 'breast stroke')}|${anyOf('chicken', 'turkey', 'duck', 'goose', 'pheasant', 'quail')} ${anyOf('breast', 'breasts')}`,

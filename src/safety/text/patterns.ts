@@ -55,9 +55,10 @@ const ACQUAINTANCE = anyOf(
   'girlfriend', 'boyfriend', 'wife', 'husband', 'manager', 'landlord', 'aunt', 'uncle', 'niece', 'nephew',
   'stepmom', 'stepdad', 'stepmother', 'stepfather', 'crush', 'bully', 'principal', 'tenant', 'employee',
 );
-export const PERSONAL_TARGET = `(?:my|our|his|her|their)${gap(2)}${ACQUAINTANCE}`;
+const NEARBY_PERSON = `${anyOf('the', 'a', 'this', 'that')} ${anyOf('girl', 'boy', 'kid', 'guy', 'woman', 'man', 'teacher', 'lady', 'dude')} ${anyOf('from', 'in', 'at', 'next door in')} ${anyOf('my', 'our')} ${anyOf('class', 'school', 'office', 'team', 'work', 'building', 'street', 'gym', 'church', 'dorm', 'neighborhood', 'neighbourhood')}`;
+export const PERSONAL_TARGET = `(?:(?:my|our|his|her|their)${gap(2)}${ACQUAINTANCE}|${NEARBY_PERSON})`;
 /** The requester's own acquaintances ("my ex"), where even a neutral depiction of sex or violence is targeted. */
-export const OWN_ACQUAINTANCE = `(?:my|our)${gap(2)}${ACQUAINTANCE}`;
+export const OWN_ACQUAINTANCE = `(?:(?:my|our)${gap(2)}${ACQUAINTANCE}|${NEARBY_PERSON})`;
 
 /** Insults that, aimed at a real person, make an image harassment. Words with common kind senses ("fat cat",
  * "ugly sweater", "my dog") are left to INSULT_PHRASE, which needs them used as an insult. */
@@ -66,6 +67,7 @@ export const INSULT = anyOf(
   'brain dead', 'disgusting', 'whore', 'slut', 'bitch', 'cunt', 'useless', 'pathetic', 'piece of shit', 'scum',
   'skank', 'weirdo', 'nobody will ever love', 'everyone hates', 'hideous', 'fatso', 'dumbass', 'asshole',
   'bastard', 'twat', 'fool', 'imbecile', 'dimwit', 'halfwit', 'cretin', 'degenerate', 'slob', 'trash',
+  'crackhead', 'junkie', 'child abuser', 'abuser', 'pedophile', 'rapist', 'nobody likes you', 'obese',
 );
 
 /** Insults made of ordinary words: "as a fat pig", "like a clown", "so ugly". */
@@ -77,7 +79,9 @@ export const HUMILIATE = anyOf(
   'bully', 'bullying', 'make fun of', 'making fun of', 'embarrass', 'embarrassing', 'insult', 'insulting',
   'ridicule', 'ridiculing', 'degrade', 'degrading', 'revenge', 'doxx', 'doxxing', 'dox', 'doxing', 'expose',
   'exposing', 'laughingstock', 'blackmail', 'get him fired', 'get her fired', 'get them fired', 'ruin', 'ruining',
-  'frame', 'framing', 'fake screenshot', 'fake texts', 'fake messages',
+  'frame', 'framing', 'fake screenshot', 'fake texts', 'fake messages', 'post it online', 'post it on',
+  'put up around', 'so everyone can see', 'share it with everyone', 'send it to everyone', 'laughs at',
+  'laugh at', 'make fun', 'look bad', 'looks like a',
 );
 
 /** The subset of HUMILIATE that is abusive whoever it is aimed at ("bully the new kid"). */
