@@ -81,13 +81,15 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
 
   async function record(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     const state = request.atelier;
+    // The socket closed before the answer was complete: the client left (its work is being cancelled).
+    const gone = !reply.raw.writableFinished;
     const rec: RequestRecord = {
       ...state?.summary,
       requestId: request.id,
       method: request.method,
       path: request.url.split('?')[0],
-      status: reply.raw.statusCode,
-      error: state?.error,
+      status: gone && !reply.raw.headersSent ? 499 : reply.raw.statusCode,
+      error: state?.error ?? (gone ? 'client_disconnected' : undefined),
       usage: state?.usage,
       latencyMs: state ? Math.round(performance.now() - state.startedAt) : 0,
     };

@@ -31,7 +31,10 @@ export interface RequestRecord extends Partial<RequestSummary> {
   requestId: string;
   method: string;
   path: string;
-  /** HTTP status sent; a stream that failed after it started reports 200 with `error` set. */
+  /**
+   * HTTP status sent; a stream that failed after it started reports 200 with `error` set; a client that left before
+   * any answer reports 499 with error `client_disconnected`.
+   */
   status: number;
   /** The error code sent to the client, if any (also for mid-stream failures). */
   error?: string;

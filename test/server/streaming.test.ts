@@ -7,6 +7,7 @@ import { pngImage } from '../helpers/images.ts';
 import { assertSchema } from '../helpers/openapi.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { TestEngine } from '../helpers/test-engine.ts';
+import type { RequestRecord } from '../../src/server/deps.ts';
 
 describe('streaming', () => {
   let server: TestServer;
@@ -90,7 +91,8 @@ describe('streaming', () => {
 
 describe('streaming failures', () => {
   it('a failure mid-stream is an event: error the SDK raises', async () => {
-    const server = await startTestServer({ engine: new TestEngine({ failWith: new Error('out of memory') }) });
+    const records: RequestRecord[] = [];
+    const server = await startTestServer({ engine: new TestEngine({ failWith: new Error('out of memory') }), hooks: { record: (r) => void records.push(r) } });
     try {
       const stream = await server.client.images.generate({ model: 'gpt-image-1', prompt: 'x', stream: true, partial_images: 2 });
       const seen: string[] = [];
@@ -110,6 +112,7 @@ describe('streaming failures', () => {
       assert.match(last, /^event: error\n/);
       const data = JSON.parse(last.split('\n')[1].replace('data: ', ''));
       assertSchema('ErrorResponse', { error: data.error });
+      assert.deepEqual([records.at(-1)?.status, records.at(-1)?.error], [200, 'engine_error'], 'recorded as a failed stream');
       assert.deepEqual({ ...data, error: undefined }, { ...data.error, error: undefined }, 'Error fields also at the top level (OpenAPI ErrorEvent)');
     } finally {
       await server.close();
@@ -118,7 +121,8 @@ describe('streaming failures', () => {
 
   it('a client that disconnects cancels the engine work', async () => {
     const engine = new TestEngine({ delayMs: 5000 });
-    const server = await startTestServer({ engine });
+    const records: RequestRecord[] = [];
+    const server = await startTestServer({ engine, hooks: { record: (r) => void records.push(r) } });
     try {
       const controller = new AbortController();
       const pending = fetch(`${server.url}/v1/images/generations`, {
@@ -136,6 +140,8 @@ describe('streaming failures', () => {
       assert.equal(engine.requests.at(-1)?.signal.aborted, true);
       const health = await (await fetch(`${server.url}/health`)).json();
       assert.deepEqual(health.queue, { running: 0, waiting: 0 });
+      assert.deepEqual([records.at(-1)?.status, records.at(-1)?.error], [499, 'client_disconnected']);
+      assert.equal(records.at(-1)?.model, 'gpt-image-1');
     } finally {
       await server.close();
     }
