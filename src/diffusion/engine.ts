@@ -47,7 +47,10 @@ export class DiffusionEngine implements Engine {
   private disposed = false;
 
   constructor(private readonly model: LoadedModel, id = model.folder.id) {
-    const tasks: EngineTask[] = model.encoder ? ['text-to-image', 'image-to-image', 'inpaint', 'variation'] : ['text-to-image'];
+    // A dedicated inpainting UNet only inpaints; other models inpaint by latent blending when they can encode images.
+    const tasks: EngineTask[] = model.inpaintingUnet
+      ? ['inpaint']
+      : model.encoder ? ['text-to-image', 'image-to-image', 'inpaint', 'variation'] : ['text-to-image'];
     const fixedBatch = model.unet.inputDim('sample', 0);
     const cfg = usesCfg(model, model.folder.defaults.guidanceScale);
     this.info = {
@@ -80,7 +83,8 @@ export class DiffusionEngine implements Engine {
       throw invalidParam('n', `n must be an integer from 1 to ${MAX_IMAGES_PER_REQUEST}`);
     }
     if (!this.info.tasks.includes(req.task)) {
-      throw invalidParam('model', `The model '${this.info.id}' cannot do ${req.task} (it has no VAE encoder)`, 'unsupported_task');
+      const why = this.model.inpaintingUnet ? 'it is an inpainting model: send an edit with a mask' : 'it has no VAE encoder';
+      throw invalidParam('model', `The model '${this.info.id}' cannot do ${req.task} (${why})`, 'unsupported_task');
     }
     if (req.images.length > MAX_INPUT_IMAGES) throw invalidParam('image', `At most ${MAX_INPUT_IMAGES} input images are allowed`);
     if (req.task !== 'text-to-image' && req.images.length === 0) throw invalidParam('image', `${req.task} needs an input image`);

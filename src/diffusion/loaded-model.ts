@@ -15,6 +15,8 @@ export interface LoadedModel {
   prompt: PromptEncoder;
   unet: OnnxModel;
   decoder: LatentDecoder;
+  /** True for dedicated inpainting UNets (latents + mask + masked-image latents as input channels). */
+  inpaintingUnet: boolean;
   /** TAESD when the model ships one, else the full VAE decoder. */
   previewDecoder: LatentDecoder;
   encoder?: LatentEncoder;
@@ -22,11 +24,6 @@ export interface LoadedModel {
 }
 
 export async function loadModel(folder: ModelFolder, settings: SessionSettings): Promise<LoadedModel> {
-  if (folder.unetInChannels !== folder.latentChannels) {
-    // Dedicated inpainting UNets take mask + masked-image latents as extra channels; Atelier inpaints by latent
-    // blending with the base model instead.
-    throw new Error(`${folder.id}: UNets with ${folder.unetInChannels} input channels (inpainting variants) are not supported; use the base model`);
-  }
   const sessions: OnnxModel[] = [];
   const open = async (component: string) => {
     const m = await OnnxModel.load(join(folder.dir, component, 'model.onnx'), settings);
@@ -42,6 +39,13 @@ export async function loadModel(folder: ModelFolder, settings: SessionSettings):
       parts.push({ tokenizer: await ClipTokenizer.fromFolder(join(folder.dir, tokDir)), model: await open('text_encoder_2') });
     }
     const unet = await open('unet');
+    // The graph's declared channel count is the truth; config.json may be missing or stale.
+    const inChannels = unet.inputDim('sample', 1) ?? folder.unetInChannels;
+    const inpaintingUnet = inChannels === 2 * folder.latentChannels + 1;
+    if (inChannels !== folder.latentChannels && !inpaintingUnet) {
+      throw new Error(`${folder.id}: the UNet takes ${inChannels} input channels; expected ${folder.latentChannels} (or ${2 * folder.latentChannels + 1} for inpainting)`);
+    }
+    if (inpaintingUnet && !folder.hasVaeEncoder) throw new Error(`${folder.id}: an inpainting UNet needs vae_encoder/model.onnx`);
     const seqDim = unet.inputDim('encoder_hidden_states', 1);
     const maxWindows = seqDim === undefined ? MAX_PROMPT_CHUNKS : Math.max(1, Math.floor(seqDim / CLIP_WINDOW));
     const decoder = new LatentDecoder(await open('vae_decoder'), 1 / folder.scalingFactor, 'signed');
@@ -53,6 +57,7 @@ export async function loadModel(folder: ModelFolder, settings: SessionSettings):
       folder,
       prompt: new PromptEncoder(parts, folder.isXL, maxWindows),
       unet,
+      inpaintingUnet,
       decoder,
       previewDecoder,
       encoder,

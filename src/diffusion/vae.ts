@@ -5,6 +5,7 @@
 import type { RawImage } from '../imaging/raw-image.ts';
 import { tensorToImage } from './image-tensor.ts';
 import type { OnnxModel } from './onnx-model.ts';
+import type { TorchGenerator } from './torch-random.ts';
 
 export interface LatentShape {
   channels: number;
@@ -43,14 +44,27 @@ export class LatentEncoder {
     private readonly latentChannels: number,
   ) {}
 
-  /** Pixels (CHW, [-1,1]) -> latents (CHW) * scaling_factor. Uses the distribution mean: deterministic per seed. */
-  async encode(pixels: Float32Array, width: number, height: number): Promise<Float32Array> {
+  /**
+   * Pixels (CHW, [-1,1]) -> latents (CHW) * scaling_factor. With optimum's latent_parameters (mean | logvar) and a
+   * generator, the latents are sampled like diffusers' retrieve_latents(vae.encode(x), generator): mean + std * randn,
+   * drawing from the request's generator in diffusers' order. The legacy latent_sample output was already sampled
+   * inside the graph and is used as it is.
+   */
+  async encode(pixels: Float32Array, width: number, height: number, rng?: TorchGenerator): Promise<Float32Array> {
     const out = await this.model.run({ sample: { data: pixels, dims: [1, 3, height, width] } });
-    // optimum exports latent_parameters (mean | logvar, 2C channels); the legacy exporter latent_sample (C channels).
-    const t = out.latent_parameters ?? out.latent_sample ?? Object.values(out)[0];
+    const params = out.latent_parameters;
+    const t = params ?? out.latent_sample ?? Object.values(out)[0];
     const [, , h, w] = t.dims;
     const per = this.latentChannels * h * w;
     const latents = new Float32Array(per);
+    if (params && rng) {
+      const noise = rng.randn(per);
+      for (let i = 0; i < per; i++) {
+        const logvar = Math.min(20, Math.max(-30, params.data[per + i]));
+        latents[i] = (params.data[i] + Math.exp(0.5 * logvar) * noise[i]) * this.scalingFactor;
+      }
+      return latents;
+    }
     for (let i = 0; i < per; i++) latents[i] = t.data[i] * this.scalingFactor;
     return latents;
   }

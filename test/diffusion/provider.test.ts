@@ -60,3 +60,14 @@ test('a model folder with a broken atelier.json is refused with the reason', asy
   const provider = createDiffusionProvider({ home, hfCacheDir: mkdtempSync(join(tmpdir(), 'atelier-hf-')) });
   await assert.rejects(provider.load('broken'), /quality\.low\.steps/);
 });
+
+test('an inpainting-UNet model only inpaints and says so for other tasks', async () => {
+  const provider = createDiffusionProvider({
+    home: mkdtempSync(join(tmpdir(), 'atelier-home-')), extraModelDirs: [fixtures],
+    hfCacheDir: mkdtempSync(join(tmpdir(), 'atelier-hf-')), settings: { threads: 1 },
+  });
+  const engine = await provider.load('tiny-sd-inpaint');
+  assert.deepEqual(engine.info.tasks, ['inpaint']);
+  await assert.rejects(engine.generate(request), (e: unknown) => (e as { param?: string }).param === 'model' && /inpainting model/.test((e as Error).message));
+  await engine.dispose();
+});

@@ -8,11 +8,12 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDiffusionProvider } from '../../src/diffusion/provider.ts';
-import type { EngineQuality } from '../../src/engines/engine.ts';
+import type { EngineQuality, EngineTask } from '../../src/engines/engine.ts';
+import type { RawImage } from '../../src/imaging/raw-image.ts';
 
 const fixtures = join(import.meta.dirname, '..', 'fixtures', 'models');
 const reference = JSON.parse(readFileSync(join(fixtures, 'reference-images.json'), 'utf8')) as {
-  cases: { model: string; prompt: string; width: number; height: number; n: number; quality: EngineQuality; seed: number;
+  cases: { model: string; task: EngineTask; prompt: string; width: number; height: number; n: number; quality: EngineQuality; seed: number;
     width_px: number; height_px: number; images: string[] }[];
 };
 const provider = createDiffusionProvider({
@@ -21,11 +22,24 @@ const provider = createDiffusionProvider({
 });
 after(async () => (await provider.load('tiny-sd')).dispose());
 
+/** The input image and mask the reference script uses: a 64x64 gradient; the left half of the mask transparent. */
+function gradient(): RawImage {
+  const data = new Uint8Array(64 * 64 * 3);
+  for (let y = 0; y < 64; y++) for (let x = 0; x < 64; x++) for (let c = 0; c < 3; c++) data[(y * 64 + x) * 3 + c] = (x * 3 + y * 5 + c * 70) % 256;
+  return { width: 64, height: 64, channels: 3, data };
+}
+function leftHalfMask(): RawImage {
+  const data = new Uint8Array(64 * 64 * 4);
+  for (let y = 0; y < 64; y++) for (let x = 0; x < 64; x++) data[(y * 64 + x) * 4 + 3] = x < 32 ? 0 : 255;
+  return { width: 64, height: 64, channels: 4, data };
+}
+
 for (const c of reference.cases) {
-  test(`${c.model}: same pixels as the torch reference (seed ${c.seed}, n ${c.n}, ${c.width}x${c.height})`, async (t) => {
+  test(`${c.model} ${c.task}: same pixels as the torch reference (seed ${c.seed}, n ${c.n}, ${c.width}x${c.height})`, async (t) => {
     const engine = await provider.load(c.model);
     const out = await engine.generate({
-      task: 'text-to-image', prompt: c.prompt, images: [], width: c.width, height: c.height, n: c.n, quality: c.quality,
+      task: c.task, prompt: c.prompt, images: c.task === 'text-to-image' ? [] : [gradient()],
+      mask: c.task === 'inpaint' ? leftHalfMask() : undefined, width: c.width, height: c.height, n: c.n, quality: c.quality,
       seed: c.seed, partialImages: 0, signal: new AbortController().signal,
     });
     assert.equal(out.images.length, c.images.length);

@@ -42,6 +42,8 @@ export interface DenoiseParams {
   pixelWidth: number;
   rng: TorchGenerator;
   blend?: InpaintBlend;
+  /** Inpainting UNets: [n, channels, h, w] appended to every latent row (mask + masked-image latents). */
+  extraChannels?: { data: Float32Array; channels: number };
   /** Step indices (relative to startIndex) after which onPreview receives the x0 prediction. */
   previewAfter: number[];
   onPreview?: (x0: Float32Array, previewIndex: number) => Promise<void>;
@@ -74,7 +76,8 @@ export async function denoise(p: DenoiseParams): Promise<Float32Array> {
     throwIfAborted(p.signal);
     const started = performance.now();
     const scaled = scheduler.scaleModelInput(latents, i);
-    const input = cfg ? concat(scaled, scaled) : scaled;
+    let input = cfg ? concat(scaled, scaled) : scaled;
+    if (p.extraChannels) input = appendChannels(input, cfg ? 2 * batch : batch, batch, per, p.extraChannels);
     const eps = await runUnet(model, input, cfg ? 2 * batch : batch, p, scheduler.timesteps[i], feeds);
     let guided = eps;
     if (cfg) {
@@ -108,6 +111,17 @@ function blendKnownRegion(latents: Float32Array, blend: InpaintBlend, scheduler:
   for (let k = 0; k < batch * per; k++) {
     const m = blend.mask[k % plane];
     out[k] = m * latents[k] + (1 - m) * known[k];
+  }
+  return out;
+}
+
+/** Row r of the UNet input = latents row r followed by extra row (r mod n), channel-wise. */
+function appendChannels(rows: Float32Array, count: number, n: number, per: number, extra: { data: Float32Array; channels: number }): Float32Array {
+  const extraPer = extra.data.length / n;
+  const out = new Float32Array(count * (per + extraPer));
+  for (let r = 0; r < count; r++) {
+    out.set(rows.subarray(r * per, (r + 1) * per), r * (per + extraPer));
+    out.set(extra.data.subarray((r % n) * extraPer, (r % n + 1) * extraPer), r * (per + extraPer) + per);
   }
   return out;
 }
@@ -165,7 +179,7 @@ async function runUnet(
   feeds: CondFeeds,
 ): Promise<Float32Array> {
   const unet = model.unet;
-  const c = model.folder.latentChannels;
+  const c = model.folder.latentChannels + (p.extraChannels?.channels ?? 0);
   const per = c * p.latentHeight * p.latentWidth;
   const chunk = unet.inputDim('sample', 0) ?? Math.min(total, MAX_UNET_BATCH);
   const outPer = model.folder.latentChannels * p.latentHeight * p.latentWidth;

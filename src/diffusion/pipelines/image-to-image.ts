@@ -25,7 +25,7 @@ export async function startingLatents(job: PipelineJob, images: RawImage[]): Pro
   const encoded: Float32Array[] = [];
   for (const image of images) {
     throwIfAborted(job.signal);
-    encoded.push(await encoder.encode(await imageToTensor(image, job.width, job.height), job.width, job.height));
+    encoded.push(await encoder.encode(await imageToTensor(image, job.width, job.height), job.width, job.height, job.rng));
   }
   const [first, ...extra] = encoded;
   const mixed = Float32Array.from(first);
