@@ -71,3 +71,19 @@ test('an inpainting-UNet model only inpaints and says so for other tasks', async
   await assert.rejects(engine.generate(request), (e: unknown) => (e as { param?: string }).param === 'model' && /inpainting model/.test((e as Error).message));
   await engine.dispose();
 });
+
+test('asking for CUDA never breaks a machine without it: the session falls back to the CPU', async () => {
+  const provider = createDiffusionProvider({
+    home: mkdtempSync(join(tmpdir(), 'atelier-home-')), extraModelDirs: [fixtures],
+    hfCacheDir: mkdtempSync(join(tmpdir(), 'atelier-hf-')), settings: { provider: 'cuda', threads: 1 },
+  });
+  const warn = console.warn;
+  console.warn = () => undefined; // the fallback warning is expected here
+  try {
+    const engine = await provider.load('tiny-sd');
+    assert.equal((await engine.generate(request)).images.length, 1);
+    await engine.dispose();
+  } finally {
+    console.warn = warn;
+  }
+});
