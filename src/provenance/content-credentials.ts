@@ -75,7 +75,8 @@ export interface IngredientSummary {
 }
 
 export interface SignerSummary {
-  issuer?: string;
+  /** The organization (O=) of the signing certificate's subject; c2pa-rs calls it the claim's issuer. */
+  organization?: string;
   commonName?: string;
   alg?: string;
   /** Signing time (from the timestamp authority when one was used). */

@@ -165,7 +165,7 @@ function summarize(storeJson: unknown, format: VerifiableFormat): VerificationRe
     softwareAgent: creator?.softwareAgent ?? actions.find((a) => a.softwareAgent)?.softwareAgent,
     ingredients: summarizeIngredients(manifest, results.ingredientDeltas),
     signer: Object.keys(signature).length
-      ? { issuer: str(signature.issuer), commonName: str(signature.common_name), alg: str(signature.alg), time: str(signature.time) }
+      ? { organization: str(signature.issuer), commonName: str(signature.common_name), alg: str(signature.alg), time: str(signature.time) }
       : undefined,
     success: statuses(active.success).map((s) => s.code),
     informational: statuses(active.informational).map((s) => s.code),

@@ -46,7 +46,10 @@ function formatReport(file: string, r: VerificationReport, anchors: string[]): s
     const cred = i.hasManifest ? `own credentials: ${i.validationState ?? 'unknown'}` : 'no credentials';
     add('ingredient', `${i.title ?? '(untitled)'} (${i.relationship ?? 'ingredient'}; ${cred})`);
   }
-  if (r.signer) add('signed by', [r.signer.commonName, r.signer.issuer && `issuer ${r.signer.issuer}`, r.signer.alg].filter(Boolean).join(', '));
+  if (r.signer) {
+    const org = r.signer.organization ? ` (${r.signer.organization})` : '';
+    add('signed by', `${r.signer.commonName ?? 'unknown signer'}${org}${r.signer.alg ? `, ${r.signer.alg.toUpperCase()}` : ''}`);
+  }
   add('signed at', r.signer?.time);
   for (const f of r.failure) {
     add(f.code === 'signingCredential.untrusted' ? 'not trusted' : 'FAILURE', `${f.code}${f.explanation ? `: ${f.explanation}` : ''}`);
