@@ -22,6 +22,9 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): SessionSe
   return { provider, threads: Number.isFinite(threads) && threads > 0 ? threads : undefined };
 }
 
+/** Set after the first failed CUDA session so later sessions go straight to the CPU (one warning, not one per part). */
+let cudaFailed = false;
+
 /** Wall time spent in session.run, summed across all sessions; the benchmark compares it to total time. */
 export const ortClock = { ms: 0, runs: 0 };
 
@@ -56,12 +59,13 @@ export class OnnxModel {
       executionMode: 'sequential',
     };
     let session: ort.InferenceSession;
-    if (settings.provider === 'cuda') {
+    if (settings.provider === 'cuda' && !cudaFailed) {
       try {
         session = await ort.InferenceSession.create(path, { ...base, executionProviders: ['cuda', 'cpu'] });
       } catch (err) {
         // CUDA binaries are optional downloads; a CPU session is better than no image.
-        console.warn(`atelier: CUDA unavailable for ${path} (${(err as Error).message}); using CPU`);
+        cudaFailed = true;
+        console.warn(`atelier: CUDA unavailable (${(err as Error).message}); using the CPU`);
         session = await ort.InferenceSession.create(path, { ...base, executionProviders: ['cpu'] });
       }
     } else {
