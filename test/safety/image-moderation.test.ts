@@ -7,6 +7,7 @@ import { scoreImage, imageIsBlocked } from '../../src/safety/image/image-classif
 import { nsfwModel, type NsfwScores } from '../../src/safety/image/nsfw-model.ts';
 import { DEFAULT_POLICY } from '../../src/safety/policy.ts';
 import { ApiError } from '../../src/contract/api-error.ts';
+import * as tf from '@tensorflow/tfjs';
 import { flat, gradient, checkerboard, circle, noise, withAlpha } from './support/synthetic-images.ts';
 
 const benignImages = {
@@ -107,4 +108,11 @@ test('malformed images are a 400 naming the parameter, not a crash', async () =>
   // The subject names the offending field; a malformed engine output is our own bug, a 500.
   await assert.rejects(moderator.checkImage(bad[1], 'auto', 'input', { subject: 'image[2]' }), { status: 400, param: 'image[2]' });
   await assert.rejects(moderator.checkImage(bad[1], 'auto', 'output'), { status: 500, type: 'server_error' });
+});
+
+test('repeated checks do not leak tensors (long-running servers)', async () => {
+  await scoreImage(benignImages.noise);
+  const before = tf.memory().numTensors;
+  for (let i = 0; i < 5; i++) await scoreImage(withAlpha(benignImages.circle, 128));
+  assert.equal(tf.memory().numTensors, before);
 });
