@@ -7,7 +7,7 @@
  * verifier shows these images as "Trusted" only when it is given ca.pem as a trust anchor.
  */
 import { webcrypto } from 'node:crypto';
-import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 // @peculiar/x509 resolves its ASN.1 schemas through tsyringe, which needs the Reflect metadata API.
 import 'reflect-metadata';
@@ -54,20 +54,54 @@ export const LOCAL_CA_NOTICE =
   'publicly trusted: C2PA verifiers report the signature as valid yet untrusted unless they are given the CA ' +
   'certificate as a trust anchor. Configure a certificate from a C2PA-trusted CA for public trust.';
 
-/** Loads the local CA and signing certificate, creating them on first use. */
+const LOCK_WAIT_MS = 15_000;
+const STALE_LOCK_MS = 60_000;
+
+/**
+ * Loads the local CA and signing certificate, creating them on first use. Two processes starting together on a
+ * fresh data directory (a server and `atelier verify`, or several workers) must not each write half a key pair, so
+ * creation happens under a lock file and the losers wait for the winner's files.
+ */
 export async function ensureLocalCredentials(home: string, now = new Date()): Promise<LocalCredentials> {
   const files = localCredentialFiles(home);
-  const existing = await readExisting(files);
-  if (existing) return { ...files, ...existing, created: false };
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  for (;;) {
+    const existing = await readExisting(files);
+    if (existing) return { ...files, ...existing, created: false };
+    await mkdir(files.dir, { recursive: true, mode: 0o700 });
+    const lockPath = join(files.dir, '.creating.lock');
+    const locked = await tryLock(lockPath);
+    if (locked) {
+      try {
+        // Someone may have finished between our read and taking the lock.
+        const raced = await readExisting(files);
+        if (raced) return { ...files, ...raced, created: false };
+        const generated = await generateCredentials(now);
+        // Key first, CA last: readExisting() needs all three, and temp-file + rename never leaves half a PEM.
+        await writeAtomic(files.keyPath, generated.keyPem, 0o600);
+        await writeAtomic(files.chainPath, generated.chainPem, 0o644);
+        await writeAtomic(files.caCertPath, generated.caPem, 0o644);
+        return { ...files, ...generated, created: true };
+      } finally {
+        await rm(lockPath, { force: true });
+      }
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${lockPath}; remove it if no Atelier is starting`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
 
-  const generated = await generateCredentials(now);
-  await mkdir(files.dir, { recursive: true, mode: 0o700 });
-  // Write the key first and the CA last: readExisting() treats the set as present only when all three exist, and
-  // the temp-file + rename keeps a crash from leaving a half-written PEM behind.
-  await writeAtomic(files.keyPath, generated.keyPem, 0o600);
-  await writeAtomic(files.chainPath, generated.chainPem, 0o644);
-  await writeAtomic(files.caCertPath, generated.caPem, 0o644);
-  return { ...files, ...generated, created: true };
+async function tryLock(lockPath: string): Promise<boolean> {
+  try {
+    await writeFile(lockPath, String(process.pid), { flag: 'wx' });
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    // A process that died while creating leaves its lock behind; creation takes milliseconds, so an old lock is stale.
+    const info = await stat(lockPath).catch(() => null);
+    if (info && Date.now() - info.mtimeMs > STALE_LOCK_MS) await rm(lockPath, { force: true });
+    return false;
+  }
 }
 
 async function readExisting(files: LocalCredentialFiles): Promise<Omit<LocalCredentials, keyof LocalCredentialFiles | 'created'> | null> {
@@ -85,7 +119,7 @@ async function readExisting(files: LocalCredentialFiles): Promise<Omit<LocalCred
 }
 
 async function writeAtomic(path: string, text: string, mode: number): Promise<void> {
-  const tmp = `${path}.${process.pid}.tmp`;
+  const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
   await writeFile(tmp, text, { mode });
   await chmod(tmp, mode);
   await rename(tmp, path);

@@ -155,3 +155,12 @@ test('the timestamp authority gets an RFC 3161 query; when it fails, signing fai
       tsa.close();
     }
   }));
+
+test('concurrent first runs agree on one local identity', () =>
+  withTempHome(async (home) => {
+    const all = await Promise.all(Array.from({ length: 6 }, () => ensureLocalCredentials(home)));
+    assert.equal(all.filter((c) => c.created).length, 1, 'exactly one caller creates the CA');
+    assert.equal(new Set(all.map((c) => c.keyPem)).size, 1);
+    assert.equal(new Set(all.map((c) => c.chainPem)).size, 1);
+    keySigner(all[0].chainPem, all[0].keyPem); // the key on disk belongs to the chain on disk
+  }));

@@ -145,3 +145,12 @@ describe('sign() input checks', () => {
     );
   });
 });
+
+describe('concurrency', () => {
+  test('many images signed at once all verify (partial previews and n>1 sign in parallel)', async () => {
+    const images = await Promise.all(Array.from({ length: 12 }, (_, i) => makeImage(FORMATS[i % 3], { seed: i })));
+    const signed = await Promise.all(images.map((image, i) => signCreated(image, FORMATS[i % 3])));
+    const reports = await Promise.all(signed.map((s) => verifyImage(s, { trustAnchorsPem: credentials.localTrustAnchorPem })));
+    assert.deepEqual(reports.map((r) => r.state), Array(12).fill('trusted'));
+  });
+});
