@@ -41,6 +41,26 @@ export function previewSteps(steps: number, count: number): number[] {
   return [...out].sort((a, b) => a - b);
 }
 
+/** The largest centred region of `image` with the given width/height ratio. */
+export function cropToAspect(image: RawImage, aspect: number): RawImage {
+  let w = image.width;
+  let h = Math.round(w / aspect);
+  if (h > image.height) {
+    h = image.height;
+    w = Math.round(h * aspect);
+  }
+  if (w === image.width && h === image.height) return image;
+  const x0 = (image.width - w) >> 1;
+  const y0 = (image.height - h) >> 1;
+  const c = image.channels;
+  const data = new Uint8Array(w * h * c);
+  for (let y = 0; y < h; y++) {
+    const from = ((y0 + y) * image.width + x0) * c;
+    data.set(image.data.subarray(from, from + w * c), y * w * c);
+  }
+  return { width: w, height: h, channels: c, data };
+}
+
 export class DiffusionEngine implements Engine {
   readonly info: EngineInfo;
   private inFlight = new Set<Promise<unknown>>();
@@ -104,7 +124,15 @@ export class DiffusionEngine implements Engine {
     const started = performance.now();
     const folder = this.model.folder;
     const multiple = folder.vaeScaleFactor * folder.latentMultiple;
-    const { width, height } = nativeDimensions(req.width, req.height, folder.defaults.nativeSize, multiple);
+    // Graphs exported with fixed latent sides (some web/fp16 exports) render at that size; the result is then
+    // centre-cropped to the requested aspect ratio.
+    const fixedH = this.model.unet.inputDim('sample', 2);
+    const fixedW = this.model.unet.inputDim('sample', 3);
+    const fixed = fixedH !== undefined && fixedW !== undefined;
+    const { width, height } = fixed
+      ? { width: fixedW * folder.vaeScaleFactor, height: fixedH * folder.vaeScaleFactor }
+      : nativeDimensions(req.width, req.height, folder.defaults.nativeSize, multiple);
+    const finish = (img: RawImage) => (fixed ? cropToAspect(img, req.width / req.height) : img);
     const steps = folder.defaults.quality[req.quality].steps;
     const prompt = req.task === 'variation' ? '' : req.prompt;
     throwIfAborted(req.signal);
@@ -130,14 +158,14 @@ export class DiffusionEngine implements Engine {
         previewAfter: previews,
         onPreview: req.onPartial
           ? async (b, partialIndex, image) => {
-              await req.onPartial?.({ imageIndex: offset + b, partialIndex, image });
+              await req.onPartial?.({ imageIndex: offset + b, partialIndex, image: finish(image) });
             }
           : undefined,
         onProgress: req.onProgress,
         signal: req.signal,
         timings,
       };
-      images.push(...(await this.runTask(req, job)));
+      images.push(...(await this.runTask(req, job)).map(finish));
     }
     if (timings) timings.total += performance.now() - started;
     return { images };

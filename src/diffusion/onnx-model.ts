@@ -61,7 +61,8 @@ export class OnnxModel {
     let session: ort.InferenceSession;
     if (settings.provider === 'cuda' && !cudaFailed) {
       try {
-        session = await ort.InferenceSession.create(path, { ...base, executionProviders: ['cuda', 'cpu'] });
+        // ORT's own error log would print the missing-library error too; we print one warning instead.
+        session = await ort.InferenceSession.create(path, { ...base, executionProviders: ['cuda', 'cpu'], logSeverityLevel: 4 });
       } catch (err) {
         // CUDA binaries are optional downloads; a CPU session is better than no image.
         cudaFailed = true;

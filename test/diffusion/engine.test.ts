@@ -7,6 +7,7 @@ import { createDiffusionProvider } from '../../src/diffusion/provider.ts';
 import type { Engine, EngineRequest, PartialImage } from '../../src/engines/engine.ts';
 import type { RawImage } from '../../src/imaging/raw-image.ts';
 import { ApiError } from '../../src/contract/api-error.ts';
+import { cropToAspect, nativeDimensions, previewSteps } from '../../src/diffusion/engine.ts';
 
 const fixtures = join(import.meta.dirname, '..', 'fixtures', 'models');
 const provider = createDiffusionProvider({
@@ -42,11 +43,13 @@ for (const id of ['tiny-sd', 'tiny-lcm', 'tiny-sdxl']) {
     const engine: Engine = await provider.load(id);
     const a = await engine.generate(request({ n: 2, width: 1536, height: 1024 }));
     assert.equal(a.images.length, 2);
+    // tiny-lcm's UNet has fixed 8x8 latents: rendered square, centre-cropped to 3:2.
+    const expectedHeight = id === 'tiny-lcm' ? 43 : 40;
     for (const img of a.images) {
       assert.equal(img.width, 64);
-      assert.equal(img.height, 40);
+      assert.equal(img.height, expectedHeight);
       assert.equal(img.channels, 3);
-      assert.equal(img.data.length, 64 * 40 * 3);
+      assert.equal(img.data.length, 64 * expectedHeight * 3);
     }
     const again = await engine.generate(request({ n: 2, width: 1536, height: 1024 }));
     assert.deepEqual(again.images[0].data, a.images[0].data, 'same seed, same bytes');
@@ -159,4 +162,20 @@ test('provider lists catalog, fixture and missing models; a missing model is a m
     e instanceof ApiError && e.code === 'model_not_found' && e.param === 'model' && /atelier pull sd-turbo/.test(e.message));
   await assert.rejects(provider.load('no-such-model'), (e: unknown) => e instanceof ApiError && e.code === 'model_not_found');
   assert.equal(await provider.load('tiny-sd'), await provider.load('tiny-sd'), 'sessions are loaded once and reused');
+});
+
+test('native size in the requested aspect, previews spread over the steps, centre crops', () => {
+  assert.deepEqual(nativeDimensions(1536, 1024, 512, 64), { width: 512, height: 320 });
+  assert.deepEqual(nativeDimensions(1024, 1536, 512, 64), { width: 320, height: 512 });
+  assert.deepEqual(nativeDimensions(1024, 1024, 1024, 64), { width: 1024, height: 1024 });
+  assert.deepEqual(nativeDimensions(256, 4096, 512, 64), { width: 64, height: 512 }, 'never below one multiple');
+  assert.deepEqual(previewSteps(4, 3), [0, 1, 2]);
+  assert.deepEqual(previewSteps(20, 3), [4, 9, 14]);
+  assert.deepEqual(previewSteps(1, 2), [0]);
+  assert.deepEqual(previewSteps(8, 0), []);
+  const img = solid(6, 4, 3, (x, y) => x * 10 + y);
+  const crop = cropToAspect(img, 1);
+  assert.deepEqual([crop.width, crop.height], [4, 4]);
+  assert.equal(crop.data[0], 10, 'starts at column 1');
+  assert.equal(cropToAspect(img, 1.5), img);
 });
