@@ -154,3 +154,26 @@ describe('concurrency', () => {
     assert.deepEqual(reports.map((r) => r.state), Array(12).fill('trusted'));
   });
 });
+
+describe('transparent backgrounds and lossless webp', () => {
+  const rgba = (width: number, height: number) => {
+    const data = Buffer.alloc(width * height * 4);
+    for (let i = 0; i < width * height; i++) data.writeUInt32BE(((i * 2654435761) | 0x0f) >>> 0, i * 4);
+    return sharp(data, { raw: { width, height, channels: 4 } });
+  };
+  const variants: [string, (typeof FORMATS)[number], () => Promise<Buffer>][] = [
+    ['png with alpha', 'png', () => rgba(64, 48).png().toBuffer()],
+    ['webp with alpha (VP8X + ALPH)', 'webp', () => rgba(64, 48).webp({ quality: 70 }).toBuffer()],
+    ['lossless webp (VP8L)', 'webp', () => rgba(64, 48).webp({ lossless: true }).toBuffer()],
+    ['progressive jpeg', 'jpeg', () => rgba(64, 48).flatten().jpeg({ progressive: true, quality: 60 }).toBuffer()],
+  ];
+  for (const [name, format, make] of variants) {
+    test(`${name}: signed, trusted, pixels untouched`, async () => {
+      const image = await make();
+      const signed = await signCreated(image, format);
+      assert.equal((await verifyImage(signed, { trustAnchorsPem: credentials.localTrustAnchorPem })).state, 'trusted');
+      const [a, b] = await Promise.all([image, signed].map((buf) => sharp(buf).raw().toBuffer()));
+      assert.ok(a.equals(b));
+    });
+  }
+});
