@@ -32,14 +32,18 @@ export interface AuditLog {
   record(entry: AuditEntry): Promise<void>;
 }
 
-/** Appends to `path` (created with mode 0600), writes serialised so lines never interleave. */
+/**
+ * Appends to `path` (created with mode 0600), writes serialised so lines never interleave. A failed write rejects
+ * that record's promise only; later records still try to write.
+ */
 export function fileAuditLog(path: string): AuditLog {
-  let queue: Promise<void> = mkdir(dirname(path), { recursive: true }).then(() => undefined);
+  let queue: Promise<unknown> = mkdir(dirname(path), { recursive: true });
   return {
     record(entry: AuditEntry): Promise<void> {
       const line = JSON.stringify(entry) + '\n';
-      queue = queue.then(() => appendFile(path, line, { mode: 0o600 }));
-      return queue;
+      const write = queue.catch(() => undefined).then(() => appendFile(path, line, { mode: 0o600 }));
+      queue = write;
+      return write;
     },
   };
 }

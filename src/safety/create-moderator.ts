@@ -11,7 +11,7 @@ import { classifyText, type TextFinding } from './text/text-classifier.ts';
 import { imageIsBlocked, scoreImage } from './image/image-classifier.ts';
 import { nsfwModel, type NsfwScores } from './image/nsfw-model.ts';
 import { ExternalModerator, ExternalModerationError } from './external-moderator.ts';
-import { type AuditLog, auditEntry, fileAuditLog } from './audit-log.ts';
+import { type AuditLog, type AuditEntry, auditEntry, fileAuditLog } from './audit-log.ts';
 import { moderationUnavailableError } from './blocked-error.ts';
 
 export interface CreateModeratorOptions {
@@ -54,13 +54,14 @@ export class AtelierModerator implements Moderator {
     const categories = new Set<ModerationCategory>(fired.map((f) => f.category));
     const sources = fired.map((f) => f.rule);
     if (categories.size === 0 && this.external) {
-      const external = await this.askExternal(() => this.external!.checkText(text, level));
+      const ext = this.external;
+      const external = await this.askExternal(() => ext.checkText(text, level));
       for (const c of external) categories.add(c);
       if (external.length > 0) sources.push('external');
     }
     const verdict = toVerdict(categories);
-    if (verdict.flagged && this.audit) {
-      await this.audit.record(
+    if (verdict.flagged) {
+      await this.writeAudit(
         auditEntry(
           {
             stage: 'input',
@@ -92,13 +93,14 @@ export class AtelierModerator implements Moderator {
       sources.push('nsfwjs');
     }
     if (categories.size === 0 && this.external) {
-      const external = await this.askExternal(() => this.external!.checkImage(image, level));
+      const ext = this.external;
+      const external = await this.askExternal(() => ext.checkImage(image, level));
       for (const c of external) categories.add(c);
       if (external.length > 0) sources.push('external');
     }
     const verdict = toVerdict(categories);
-    if (verdict.flagged && this.audit) {
-      await this.audit.record(
+    if (verdict.flagged) {
+      await this.writeAudit(
         auditEntry(
           {
             stage,
@@ -120,6 +122,19 @@ export class AtelierModerator implements Moderator {
   /** Raw model scores for an image, without a verdict: for calibration tools and tests. */
   scoreImage(image: RawImage): Promise<NsfwScores> {
     return scoreImage(image);
+  }
+
+  /**
+   * A failed audit write must neither unblock the request nor turn a correct block into a 500: the verdict stands and
+   * the failure goes to stderr for the operator.
+   */
+  private async writeAudit(entry: AuditEntry): Promise<void> {
+    if (!this.audit) return;
+    try {
+      await this.audit.record(entry);
+    } catch (err) {
+      console.error(`atelier moderation: audit log write failed: ${(err as Error).message}`);
+    }
   }
 
   private async askExternal(call: () => Promise<ModerationCategory[]>): Promise<ModerationCategory[]> {

@@ -127,6 +127,21 @@ test('the audit log records blocks without prompt text or pixels unless the oper
   assert.equal((JSON.parse(await readFile(optedIn, 'utf8')) as { text: string }).text, 'a topless woman on the beach');
 });
 
+test('a failing audit log keeps the block and does not poison later writes', async () => {
+  const m = await createModerator({ auditLogPath: dir }); // a directory: every append fails
+  const originalError = console.error;
+  const errors: string[] = [];
+  console.error = (msg: string) => void errors.push(msg);
+  try {
+    assert.deepEqual(await m.checkText('a topless woman on the beach', 'auto'), { flagged: true, categories: ['sexual'] });
+    assert.equal((await m.checkText('a topless woman on the beach', 'auto')).flagged, true);
+  } finally {
+    console.error = originalError;
+  }
+  assert.equal(errors.length, 2);
+  assert.match(errors[0], /audit log write failed/);
+});
+
 test('moderationBlockedError has OpenAI gpt-image shape', () => {
   const err = moderationBlockedError('output', ['sexual', 'violence/graphic'], 'req_abc');
   assert.equal(err.status, 400);
