@@ -31,6 +31,7 @@ const hub = new MockHub({
       'bad.bin': { content: Buffer.from('the real bytes'), lfs: true, corruptWith: Buffer.from('tampered bytes') },
     },
   },
+  'atelier-test/gated': { commit: 'c'.repeat(40), token: 'hf_other', files: { 'a.json': { content: Buffer.from('{}') } } },
 });
 
 const entry: CatalogEntry = {
@@ -115,6 +116,12 @@ test('offline mode serves the cache and refuses what is not there; missing files
   assert.equal(snap.commit, COMMIT_A);
   await assert.rejects(fetchSnapshot({ repo: 'atelier-test/other', revision: 'main', files: ['x'] }, offline), /offline mode/);
   await assert.rejects(fetchSnapshot({ repo: 'atelier-test/tiny-base', revision: 'main', files: ['nope.onnx'] }, settings), /has no file nope\.onnx/);
+  await assert.rejects(fetchSnapshot({ repo: 'atelier-test/gated', revision: 'main', files: ['a.json'] }, settings), /access denied \(HTTP 401\).*HF_TOKEN/);
+  const withToken = await fetchSnapshot({ repo: 'atelier-test/gated', revision: 'main', files: ['a.json'] }, { ...settings, token: 'hf_other' });
+  assert.equal(readFileSync(join(withToken.dir, 'a.json'), 'utf8'), '{}');
+  await assert.rejects(fetchSnapshot({ repo: 'atelier-test/missing', revision: 'main', files: ['x'] }, settings), /not found on the Hub \(HTTP 404\)/);
+  await assert.rejects(fetchSnapshot({ repo: 'atelier-test/tiny-base', revision: 'main', files: ['x'] }, { ...settings, endpoint: 'http://127.0.0.1:9' }),
+    (e: unknown) => e instanceof HubError && /cannot reach the Hub/.test(e.message));
   assert.equal(hubSettingsFromEnv('/c', { HF_HUB_OFFLINE: '1' }).offline, true);
   assert.equal(hubSettingsFromEnv('/c', {}).endpoint, 'https://huggingface.co');
 });

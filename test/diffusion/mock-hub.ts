@@ -18,6 +18,8 @@ export interface MockFile {
 export interface MockRepo {
   commit: string;
   files: Record<string, MockFile>;
+  /** A gated/private repo: requests without `Authorization: Bearer <token>` get 401. */
+  token?: string;
 }
 
 export interface RequestLog {
@@ -59,6 +61,10 @@ export class MockHub {
 
   private async handle(req: IncomingMessage): Promise<{ status: number; headers: Record<string, string>; body?: string | Buffer }> {
     const url = new URL(req.url ?? '/', 'http://x');
+    const gated = Object.entries(this.repos).find(([name, r]) => r.token && url.pathname.includes(`/${name}/`));
+    if (gated && req.headers.authorization !== `Bearer ${gated[1].token}`) {
+      return { status: 401, headers: { 'content-type': 'application/json' }, body: '{"error":"Access to this repo is restricted"}' };
+    }
     const json = (status: number, value: unknown) => ({ status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(value) });
     const notFound = { status: 404, headers: { 'x-error-code': 'EntryNotFound', 'content-type': 'application/json' }, body: '{"error":"not found"}' };
     let m = url.pathname.match(/^\/api\/models\/([^/]+\/[^/]+)\/revision\/([^/]+)$/);

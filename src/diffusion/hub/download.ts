@@ -12,7 +12,7 @@ import { dirname, join, relative } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import { downloadFile, modelInfo, pathsInfo } from '@huggingface/hub';
+import { downloadFile, HubApiError, modelInfo, pathsInfo } from '@huggingface/hub';
 import { repoCacheDir } from './hf-cache.ts';
 
 export interface HubSettings {
@@ -65,10 +65,37 @@ export interface Snapshot {
 
 export class HubError extends Error {}
 
+/** A Hub HTTP failure in words a user can act on (token for gated/private repos, typo for 404s). */
+export function explainHubFailure(err: unknown, repo: string): Error {
+  if (err instanceof HubApiError) {
+    if (err.statusCode === 401 || err.statusCode === 403) {
+      return new HubError(`${repo}: access denied (HTTP ${err.statusCode}). If the repo is gated or private, accept its terms on the Hub and set HF_TOKEN.`);
+    }
+    if (err.statusCode === 404) return new HubError(`${repo}: not found on the Hub (HTTP 404). Check the name and revision.`);
+    return new HubError(`${repo}: the Hub answered HTTP ${err.statusCode}: ${err.message}`);
+  }
+  if (err instanceof TypeError && /fetch failed/i.test(err.message)) {
+    return new HubError(`${repo}: cannot reach the Hub (${err.message}). Check the network or HF_ENDPOINT, or set HF_HUB_OFFLINE=1 to use the cache.`);
+  }
+  return err instanceof Error ? err : new Error(String(err));
+}
+
 const COMMIT = /^[0-9a-f]{40}$/;
 
 /** Ensures every requested file is in the cache at one commit and returns the snapshot folder. */
 export async function fetchSnapshot(
+  req: SnapshotRequest,
+  hub: HubSettings,
+  onProgress?: (p: DownloadProgress) => void,
+): Promise<Snapshot> {
+  try {
+    return await fetchSnapshotUnchecked(req, hub, onProgress);
+  } catch (err) {
+    throw explainHubFailure(err, req.repo);
+  }
+}
+
+async function fetchSnapshotUnchecked(
   req: SnapshotRequest,
   hub: HubSettings,
   onProgress?: (p: DownloadProgress) => void,

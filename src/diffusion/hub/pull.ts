@@ -7,7 +7,7 @@ import { mkdir, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { CatalogEntry } from '../catalog.ts';
 import { listFiles } from '@huggingface/hub';
-import { fetchSnapshot, HubError, type DownloadProgress, type HubSettings, type Snapshot } from './download.ts';
+import { explainHubFailure, fetchSnapshot, HubError, type DownloadProgress, type HubSettings, type Snapshot } from './download.ts';
 
 export interface PullResult {
   dir: string;
@@ -74,8 +74,12 @@ export async function pullRepo(
     files = ['model_index.json', 'unet/model.onnx', 'text_encoder/model.onnx', 'vae_decoder/model.onnx'];
   } else {
     const all: string[] = [];
-    for await (const f of listFiles({ repo, revision, recursive: true, hubUrl: hub.endpoint, accessToken: hub.token, fetch: hub.fetch })) {
-      if (f.type === 'file') all.push(f.path);
+    try {
+      for await (const f of listFiles({ repo, revision, recursive: true, hubUrl: hub.endpoint, accessToken: hub.token, fetch: hub.fetch })) {
+        if (f.type === 'file') all.push(f.path);
+      }
+    } catch (err) {
+      throw explainHubFailure(err, repo);
     }
     files = diffusersOnnxFiles(all);
   }
