@@ -30,6 +30,8 @@ export interface ContentCredentialsOptions {
   thumbnails?: boolean;
   /** Sign and verify one tiny image at startup so a bad certificate fails now, not on every request. Default true. */
   selfCheck?: boolean;
+  /** Longest wait for one signature from the signer (a KMS call); default 30 s. */
+  signTimeoutMs?: number;
   /** Where the one-time local-CA notice goes (default console.warn). */
   notice?: (message: string) => void;
 }
@@ -120,7 +122,9 @@ export async function createContentCredentials(opts: ContentCredentialsOptions):
     tsaUrl,
     directCoseHandling: false,
   };
-  const signCallback = (data: Buffer) => signer.sign(data);
+  const timeoutMs = opts.signTimeoutMs ?? 30_000;
+  // A KMS that never answers must fail the request, not hold it (and its queue slot) forever.
+  const signCallback = (data: Buffer) => withTimeout(signer.sign(data), timeoutMs, `the signer did not answer within ${timeoutMs} ms`);
 
   async function embed(request: SignRequest, plan: ManifestPlan, withIngredientAssets: boolean): Promise<Buffer> {
     const builder = Builder.withJson(plan.definition, settings);
@@ -162,6 +166,14 @@ export async function createContentCredentials(opts: ContentCredentialsOptions):
   const credentials: AtelierContentCredentials = { sign, signer: description, localTrustAnchorPem };
   if (opts.selfCheck ?? true) await selfCheck(credentials);
   return credentials;
+}
+
+function withTimeout<T>(work: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(message)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
 function signingError(err: unknown): ApiError {

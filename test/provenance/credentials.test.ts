@@ -164,3 +164,14 @@ test('concurrent first runs agree on one local identity', () =>
     assert.equal(new Set(all.map((c) => c.chainPem)).size, 1);
     keySigner(all[0].chainPem, all[0].keyPem); // the key on disk belongs to the chain on disk
   }));
+
+test('a remote signer that never answers fails the signing after the timeout instead of hanging', () =>
+  withTempHome(async (home) => {
+    const own = await generateCredentials();
+    const remote: RemoteSigner = { alg: 'es256', certificateChainPem: own.chainPem, sign: () => new Promise<Buffer>(() => {}) };
+    const credentials = await createContentCredentials({ home, signer: remote, version: '1', selfCheck: false, signTimeoutMs: 200 });
+    await assert.rejects(
+      credentials.sign({ image: await makeImage('png'), format: 'png', model: 'm', action: 'created', ingredients: [] }),
+      (err: unknown) => err instanceof ApiError && err.status === 500 && /did not answer within 200 ms/.test(err.message),
+    );
+  }));

@@ -158,3 +158,10 @@ test('a body over the upload limit is refused by the parser with 413', async () 
   assert.equal(res.statusCode, 413);
   assert.equal(res.json().error.param, 'file');
 });
+
+test('a multipart file over the limit is refused with 413', async () => {
+  const big = Buffer.alloc(50 * 1024 * 1024 + 10, 0);
+  const res = await app.inject({ method: 'POST', url: '/v1/provenance/verify', ...multipartBody('file', big, 'image/png') });
+  assert.equal(res.statusCode, 413, res.body);
+  assert.equal(res.json().error.code, 'file_too_large');
+});
