@@ -100,6 +100,20 @@ test('an interrupted download resumes from the .incomplete file with a Range req
   assert.ok(!existsSync(join(blobs, `${sha}.incomplete`)));
 });
 
+test('a blob being downloaded by a live process is not touched; a stale lock is taken over', async () => {
+  const content = randomBytes(5000);
+  hub.repos['atelier-test/tiny-base'].files['locked.bin'] = { content, lfs: true };
+  const sha = createHash('sha256').update(content).digest('hex');
+  const blobs = join(settings.cacheDir, 'models--atelier-test--tiny-base', 'blobs');
+  mkdirSync(blobs, { recursive: true });
+  writeFileSync(join(blobs, `${sha}.lock`), String(process.pid)); // "another" live downloader
+  await assert.rejects(fetchSnapshot({ repo: 'atelier-test/tiny-base', revision: 'main', files: ['locked.bin'] }, settings), /another download/);
+  writeFileSync(join(blobs, `${sha}.lock`), '2147483646'); // a pid that does not exist
+  const snap = await fetchSnapshot({ repo: 'atelier-test/tiny-base', revision: 'main', files: ['locked.bin'] }, settings);
+  assert.deepEqual(readFileSync(join(snap.dir, 'locked.bin')), content);
+  assert.ok(!existsSync(join(blobs, `${sha}.lock`)), 'lock released');
+});
+
 test('a checksum mismatch is refused and nothing is published', async () => {
   await assert.rejects(
     fetchSnapshot({ repo: 'atelier-test/tiny-base', revision: 'main', files: ['bad.bin'] }, settings),

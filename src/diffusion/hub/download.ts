@@ -124,7 +124,15 @@ async function fetchSnapshotUnchecked(
     if (await hasSize(blobPath, expected.size)) {
       onProgress?.({ repo: req.repo, path, done: expected.size, total: expected.size, cached: true });
     } else {
-      downloaded += await downloadBlob(req.repo, commit, path, blobPath, expected, hub, onProgress);
+      const release = await lockBlob(blobPath);
+      try {
+        // Another process may have finished it while we waited for the lock.
+        if (!(await hasSize(blobPath, expected.size))) {
+          downloaded += await downloadBlob(req.repo, commit, path, blobPath, expected, hub, onProgress);
+        }
+      } finally {
+        await release();
+      }
     }
     await linkIntoSnapshot(snapshotDir, path, blobPath);
   }
@@ -146,6 +154,38 @@ async function hasSize(path: string, size: number): Promise<boolean> {
     return (await stat(path)).size === size;
   } catch {
     return false;
+  }
+}
+
+/**
+ * One downloader per blob: two pulls appending to the same .incomplete file would corrupt it. The lock file holds
+ * the owner's pid; a lock left by a process that no longer exists is taken over.
+ */
+async function lockBlob(blobPath: string): Promise<() => Promise<void>> {
+  const lock = `${blobPath}.lock`;
+  await mkdir(dirname(lock), { recursive: true });
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      await writeFile(lock, String(process.pid), { flag: 'wx' });
+      return () => rm(lock, { force: true });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const owner = Number.parseInt(await readFile(lock, 'utf8').catch(() => ''), 10);
+      if (Number.isInteger(owner) && owner > 0 && processAlive(owner)) {
+        throw new HubError(`another download of this file is running (pid ${owner}); wait for it or stop it`);
+      }
+      await rm(lock, { force: true });
+    }
+  }
+  throw new HubError(`cannot lock ${lock}`);
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
