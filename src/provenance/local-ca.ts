@@ -131,10 +131,22 @@ function addYears(date: Date, years: number): Date {
   return d;
 }
 
-/** Creates a fresh CA + signing certificate pair in memory (PEM). Exported for tests that need a second, foreign CA. */
+export type LeafKeyType = 'P-256' | 'P-384' | 'Ed25519';
+
+const LEAF_KEY_PARAMS: Record<LeafKeyType, EcKeyGenParams | Algorithm> = {
+  'P-256': EC_P256,
+  'P-384': { name: 'ECDSA', namedCurve: 'P-384' },
+  Ed25519: { name: 'Ed25519' },
+};
+
+/**
+ * Creates a fresh CA + signing certificate pair in memory (PEM). The local CA always uses P-256; other leaf key
+ * types exist for tests of configured certificates, and for operators who want to mint their own.
+ */
 export async function generateCredentials(
   now = new Date(),
   names: { ca: string; signer: string } = { ca: 'CN=Atelier Local C2PA CA, O=Atelier', signer: 'CN=Atelier Content Credentials, O=Atelier' },
+  leafKeyType: LeafKeyType = 'P-256',
 ): Promise<{ caPem: string; chainPem: string; keyPem: string }> {
   // Backdate a little so a verifier whose clock lags by a few minutes does not see "not yet valid".
   const notBefore = new Date(now.getTime() - 60 * 60 * 1000);
@@ -152,7 +164,7 @@ export async function generateCredentials(
     ],
   });
 
-  const leafKeys = (await webcrypto.subtle.generateKey(EC_P256, true, ['sign', 'verify'])) as CryptoKeyPair;
+  const leafKeys = (await webcrypto.subtle.generateKey(LEAF_KEY_PARAMS[leafKeyType], true, ['sign', 'verify'])) as CryptoKeyPair;
   const leaf = await x509.X509CertificateGenerator.create({
     subject: names.signer,
     issuer: ca.subject,

@@ -175,3 +175,20 @@ test('a remote signer that never answers fails the signing after the timeout ins
       (err: unknown) => err instanceof ApiError && err.status === 500 && /did not answer within 200 ms/.test(err.message),
     );
   }));
+
+for (const [keyType, alg] of [['P-384', 'es384'], ['Ed25519', 'ed25519']] as const) {
+  test(`a configured ${keyType} signing key signs as ${alg} and verifies as trusted`, () =>
+    withTempHome(async (home) => {
+      const own = await generateCredentials(new Date(), { ca: 'CN=Example Root, O=Example', signer: 'CN=Example Images, O=Example' }, keyType);
+      const certPath = join(home, 'chain.pem');
+      const keyPath = join(home, 'key.pem');
+      await writeFile(certPath, own.chainPem);
+      await writeFile(keyPath, own.keyPem);
+      const credentials = await createContentCredentials({ home, certPath, keyPath, version: '1' });
+      assert.equal(credentials.signer.alg, alg);
+      const signed = await credentials.sign({ image: await makeImage('webp'), format: 'webp', model: 'm', action: 'created', ingredients: [] });
+      const report = await verifyImage(signed, { trustAnchorsPem: own.caPem });
+      assert.equal(report.state, 'trusted', JSON.stringify(report.failure));
+      assert.equal(report.signer?.alg?.toLowerCase(), alg);
+    }));
+}
