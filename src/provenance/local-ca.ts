@@ -131,12 +131,13 @@ function addYears(date: Date, years: number): Date {
   return d;
 }
 
-export type LeafKeyType = 'P-256' | 'P-384' | 'Ed25519';
+export type LeafKeyType = 'P-256' | 'P-384' | 'Ed25519' | 'RSA';
 
-const LEAF_KEY_PARAMS: Record<LeafKeyType, EcKeyGenParams | Algorithm> = {
+const LEAF_KEY_PARAMS: Record<LeafKeyType, EcKeyGenParams | RsaHashedKeyGenParams | Algorithm> = {
   'P-256': EC_P256,
   'P-384': { name: 'ECDSA', namedCurve: 'P-384' },
   Ed25519: { name: 'Ed25519' },
+  RSA: { name: 'RSA-PSS', modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' },
 };
 
 /**

@@ -176,7 +176,7 @@ test('a remote signer that never answers fails the signing after the timeout ins
     );
   }));
 
-for (const [keyType, alg] of [['P-384', 'es384'], ['Ed25519', 'ed25519']] as const) {
+for (const [keyType, alg] of [['P-384', 'es384'], ['Ed25519', 'ed25519'], ['RSA', 'ps256']] as const) {
   test(`a configured ${keyType} signing key signs as ${alg} and verifies as trusted`, () =>
     withTempHome(async (home) => {
       const own = await generateCredentials(new Date(), { ca: 'CN=Example Root, O=Example', signer: 'CN=Example Images, O=Example' }, keyType);
