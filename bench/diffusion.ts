@@ -1,7 +1,7 @@
 /**
  * Time per stage of one text-to-image generation and the share of time spent outside ONNX Runtime.
  *
- *   node --import tsx bench/diffusion.ts [--model <dir>] [--steps-quality low|medium|high] [--runs N] [--size WxH]
+ *   node --import tsx bench/diffusion.ts [--model <dir>] [--steps-quality low|medium|high] [--runs N] [--size WxH] [--n N]
  *
  * Without --model it benchmarks a random-weight model with SD-Turbo's tensor shapes (77x1024 text states, 64x64x4
  * latents, 512px output), made on demand by scripts/fixtures/make_tiny_models.py --bench-model into
@@ -27,6 +27,7 @@ const { values } = parseArgs({
     'steps-quality': { type: 'string', default: 'high' },
     runs: { type: 'string', default: '3' },
     size: { type: 'string', default: '1024x1024' },
+    n: { type: 'string', default: '1' },
   },
 });
 
@@ -41,6 +42,7 @@ if (!dir) {
 }
 const quality = values['steps-quality'] as EngineQuality;
 const runs = Number(values.runs);
+const n = Number(values.n);
 const [outW, outH] = (values.size ?? '1024x1024').split('x').map(Number);
 
 const loadStart = performance.now();
@@ -62,7 +64,7 @@ for (let run = 0; run <= runs; run++) {
   const timings: GenerationTimings = { unetSteps: [], decode: 0, encodeImage: 0, previews: 0, promptEncode: 0, total: 0 };
   const ortBefore = ortClock.ms;
   const result = await engine.generate({
-    task: 'text-to-image', prompt, images: [], width: outW, height: outH, n: 1, quality, seed: run,
+    task: 'text-to-image', prompt, images: [], width: outW, height: outH, n, quality, seed: run,
     partialImages: 0, signal: new AbortController().signal,
   }, timings);
   const ortMs = ortClock.ms - ortBefore;
@@ -83,12 +85,13 @@ for (let run = 0; run <= runs; run++) {
   add('  of which inside ORT', ortMs);
   add('  outside ORT (ms)', timings.total - ortMs);
   add('  outside ORT (%)', (100 * (timings.total - ortMs)) / timings.total);
+  if (n > 1) add('engine total per image', timings.total / n);
   add(`upscale ${img.width}x${img.height} -> ${outW}x${outH} (sharp lanczos3)`, upscaleMs);
   add('PNG encode (sharp)', encodeMs);
 }
 
 console.log(`model ${folder.id} (${dir}), quality ${quality}: ${folder.defaults.quality[quality].steps} steps, ` +
-  `guidance ${folder.defaults.guidanceScale}, provider ${settings.provider ?? 'cpu'}, load ${loadMs.toFixed(0)} ms, ${runs} measured runs`);
+  `guidance ${folder.defaults.guidanceScale}, n ${n} (one UNet batch), provider ${settings.provider ?? 'cpu'}, load ${loadMs.toFixed(0)} ms, ${runs} measured runs`);
 console.log(`${'stage'.padEnd(52)}${'mean ms'.padStart(9)}${'min'.padStart(9)}${'max'.padStart(9)}`);
 for (const [k, v] of Object.entries(rows)) {
   const mean = v.reduce((a, b) => a + b, 0) / v.length;

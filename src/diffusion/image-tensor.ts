@@ -56,13 +56,17 @@ export function tensorToImage(
 ): RawImage {
   const plane = width * height;
   const base = index * 3 * plane;
-  const out = new Uint8Array(plane * 3);
-  for (let i = 0; i < plane; i++) {
-    for (let c = 0; c < 3; c++) {
-      const v = data[base + c * plane + i];
-      const unit = range === 'signed' ? v / 2 + 0.5 : v;
-      out[i * 3 + c] = Math.round(Math.min(1, Math.max(0, unit)) * 255);
+  // Uint8ClampedArray clamps and rounds half to even, like numpy's (x * 255).round() in diffusers' numpy_to_pil.
+  const out = new Uint8ClampedArray(plane * 3);
+  const scale = range === 'signed' ? 127.5 : 255;
+  const shift = range === 'signed' ? 127.5 : 0;
+  for (let c = 0; c < 3; c++) {
+    const from = base + c * plane;
+    for (let i = 0, o = c; i < plane; i++, o += 3) {
+      // Clamp to [0, 1] before scaling, as diffusers does, so rounding happens on the same value.
+      const unit = (data[from + i] * scale + shift) / 255;
+      out[o] = (unit < 0 ? 0 : unit > 1 ? 1 : unit) * 255;
     }
   }
-  return { width, height, channels: 3, data: out };
+  return { width, height, channels: 3, data: new Uint8Array(out.buffer) };
 }

@@ -56,7 +56,19 @@ export function predictionType(config: SchedulerConfig): PredictionType {
  * alphas_cumprod as diffusers computes it with torch: float32 betas (linspace in float32, squared for scaled_linear),
  * the cumulative product accumulated in double (torch's CPU accumulate type for float) and stored as float32.
  */
+const cumprodCache = new Map<string, Float32Array>();
+
 export function alphasCumprod(config: SchedulerConfig): Float32Array {
+  // Every request builds a scheduler; the table depends only on these keys.
+  const key = JSON.stringify([config.num_train_timesteps, config.beta_start, config.beta_end, config.beta_schedule, config.trained_betas]);
+  const cached = cumprodCache.get(key);
+  if (cached) return cached;
+  const table = computeAlphasCumprod(config);
+  if (cumprodCache.size < 32) cumprodCache.set(key, table);
+  return table;
+}
+
+function computeAlphasCumprod(config: SchedulerConfig): Float32Array {
   const n = config.num_train_timesteps ?? 1000;
   const start = config.beta_start ?? 0.0001;
   const end = config.beta_end ?? 0.02;
