@@ -49,7 +49,7 @@ export interface DenoiseParams {
   onPreview?: (x0: Float32Array, previewIndex: number) => Promise<void>;
   onProgress?: (progress: { step: number; totalSteps: number }) => void;
   signal: AbortSignal;
-  /** Called with (stage, ms) around each UNet step, for the benchmark. */
+  /** Called with the wall time of each UNet step (UNet run + guidance + scheduler step), for the benchmark. */
   onStepTime?: (ms: number) => void;
 }
 
