@@ -42,6 +42,14 @@ export interface ManifestPlan {
 }
 
 const EXTENSION: Record<SignedFormat, string> = { png: 'png', jpeg: 'jpg', webp: 'webp' };
+const MAX_TITLE_LENGTH = 200;
+
+/** Titles come from upload file names, i.e. from the client: no control characters, bounded length. */
+function cleanTitle(title: string, index: number): string {
+  // eslint-disable-next-line no-control-regex
+  const clean = title.replace(/[\u0000-\u001f\u007f]/g, '').trim().slice(0, MAX_TITLE_LENGTH);
+  return clean || `input-${index + 1}`;
+}
 
 /**
  * Generations get `c2pa.created` (trainedAlgorithmicMedia). Edits and variations get `c2pa.opened` on the first
@@ -57,7 +65,7 @@ export function planManifest(request: SignRequest, version: string): ManifestPla
   }
   const agent = { name: request.model };
   const ingredients: IngredientDefinition[] = request.ingredients.map((ing, i) => ({
-    title: ing.title,
+    title: cleanTitle(ing.title, i),
     format: SIGNED_MIME[ing.format],
     relationship: request.action === 'created' ? 'inputTo' : i === 0 ? 'parentOf' : 'componentOf',
     label: `ingredient-${i}`,

@@ -132,3 +132,28 @@ export async function withTempHome<T>(fn: (home: string) => Promise<T>): Promise
     await rm(home, { recursive: true, force: true });
   }
 }
+
+/** Byte ranges [start, end) of the embedded C2PA manifest store: PNG caBX chunks, JPEG APP11 segments, WebP C2PA chunk. */
+export function manifestRanges(file: Buffer, format: SignedFormat): [number, number][] {
+  const ranges: [number, number][] = [];
+  if (format === 'png') {
+    for (let off = 8; off < file.length; ) {
+      const len = file.readUInt32BE(off);
+      if (file.toString('latin1', off + 4, off + 8) === 'caBX') ranges.push([off, off + 12 + len]);
+      off += 12 + len;
+    }
+  } else if (format === 'jpeg') {
+    for (let off = 2; off + 4 <= file.length && file[off] === 0xff && file[off + 1] !== 0xda; ) {
+      const len = file.readUInt16BE(off + 2);
+      if (file[off + 1] === 0xeb) ranges.push([off, off + 2 + len]);
+      off += 2 + len;
+    }
+  } else {
+    for (let off = 12; off + 8 <= file.length; ) {
+      const len = file.readUInt32LE(off + 4);
+      if (file.toString('latin1', off, off + 4) === 'C2PA') ranges.push([off, off + 8 + len]);
+      off += 8 + len + (len & 1);
+    }
+  }
+  return ranges;
+}
