@@ -46,7 +46,6 @@ const MAX_TITLE_LENGTH = 200;
 
 /** Titles come from upload file names, i.e. from the client: no control characters, bounded length. */
 function cleanTitle(title: string, index: number): string {
-  // eslint-disable-next-line no-control-regex
   const clean = title.replace(/[\u0000-\u001f\u007f]/g, '').trim().slice(0, MAX_TITLE_LENGTH);
   return clean || `input-${index + 1}`;
 }
