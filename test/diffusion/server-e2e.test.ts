@@ -9,10 +9,41 @@ import { after, before, describe, it } from 'node:test';
 import OpenAI, { toFile } from 'openai';
 import { defaultConfig } from '../../src/config/config.ts';
 import { createDiffusionProvider } from '../../src/diffusion/provider.ts';
+import type { Engine, EngineProvider } from '../../src/engines/engine.ts';
 import { createApp } from '../../src/server/app.ts';
 import { metadataOf, pngImage } from '../helpers/images.ts';
 
 const fixtures = join(import.meta.dirname, '..', 'fixtures', 'models');
+
+/**
+ * Wraps the real provider to observe the UNet loop (progress per step) and to slow the first preview down, so a
+ * client can disconnect while the loop is still running. Test double: only observes and delays.
+ */
+const unetSteps: number[] = [];
+function observed(real: EngineProvider): EngineProvider {
+  return {
+    list: () => real.list(),
+    load: async (id) => {
+      const engine = await real.load(id);
+      const wrapped: Engine = {
+        info: engine.info,
+        dispose: () => engine.dispose(),
+        generate: (req) => engine.generate({
+          ...req,
+          onProgress: (p) => {
+            unetSteps.push(p.step);
+            req.onProgress?.(p);
+          },
+          onPartial: req.onPartial && (async (partial) => {
+            await req.onPartial?.(partial);
+            await new Promise((r) => setTimeout(r, 400));
+          }),
+        }),
+      };
+      return wrapped;
+    },
+  };
+}
 
 describe('diffusion engine behind the server', () => {
   let client: OpenAI;
@@ -26,7 +57,7 @@ describe('diffusion engine behind the server', () => {
     const config = defaultConfig();
     // Every OpenAI name maps to the SDXL-shaped fixture (3 steps at quality high, TAESD previews, CFG on).
     for (const alias of Object.keys(config.aliases)) config.aliases[alias] = 'tiny-sdxl';
-    const app = await createApp({ engines, config });
+    const app = await createApp({ engines: observed(engines), config });
     await app.listen({ host: '127.0.0.1', port: 0 });
     const address = app.server.address();
     if (!address || typeof address === 'string') throw new Error('no address');
@@ -95,6 +126,44 @@ describe('diffusion engine behind the server', () => {
     for (const e of [...partials, ...done]) {
       const meta = await metadataOf(Buffer.from(e.b64_json, 'base64'));
       assert.deepEqual([meta.width, meta.height], [1024, 1024]);
+    }
+  });
+});
+
+describe('cancellation through the server', () => {
+  it('a client that disconnects mid-stream stops the UNet loop', async () => {
+    const engines = createDiffusionProvider({
+      home: mkdtempSync(join(tmpdir(), 'atelier-home-')), extraModelDirs: [fixtures],
+      hfCacheDir: mkdtempSync(join(tmpdir(), 'atelier-hf-')), settings: { threads: 1 },
+    });
+    const config = defaultConfig();
+    for (const alias of Object.keys(config.aliases)) config.aliases[alias] = 'tiny-sdxl';
+    const app = await createApp({ engines: observed(engines), config });
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    const address = app.server.address();
+    if (!address || typeof address === 'string') throw new Error('no address');
+    try {
+      unetSteps.length = 0;
+      const controller = new AbortController();
+      const res = await fetch(`http://127.0.0.1:${address.port}/v1/images/generations`, {
+        method: 'POST', headers: { 'content-type': 'application/json' }, signal: controller.signal,
+        body: JSON.stringify({ model: 'gpt-image-1', prompt: 'a cat', stream: true, partial_images: 2, quality: 'high' }),
+      });
+      const reader = res.body?.getReader();
+      let text = '';
+      while (!text.includes('partial_image')) {
+        const chunk = await reader?.read();
+        if (!chunk || chunk.done) break;
+        text += Buffer.from(chunk.value).toString('utf8');
+      }
+      assert.match(text, /image_generation\.partial_image/);
+      controller.abort();
+      // The engine sleeps 400 ms in the first preview, then must notice the abort before its second UNet step.
+      await new Promise((r) => setTimeout(r, 1200));
+      assert.deepEqual(unetSteps, [1], 'no UNet step ran after the client left (3 would run otherwise)');
+    } finally {
+      await app.close();
+      await (await engines.load('tiny-sdxl')).dispose();
     }
   });
 });
