@@ -61,6 +61,9 @@ export function cropToAspect(image: RawImage, aspect: number): RawImage {
   return { width: w, height: h, channels: c, data };
 }
 
+/** generate() on an engine whose sessions were freed; the provider's handle reloads and retries. */
+export class EngineDisposedError extends Error {}
+
 export class DiffusionEngine implements Engine {
   readonly info: EngineInfo;
   private inFlight = new Set<Promise<unknown>>();
@@ -82,7 +85,7 @@ export class DiffusionEngine implements Engine {
   }
 
   generate(request: EngineRequest, timings?: GenerationTimings): Promise<EngineResult> {
-    if (this.disposed) return Promise.reject(new Error(`engine ${this.info.id} was disposed`));
+    if (this.disposed) return Promise.reject(new EngineDisposedError(`engine ${this.info.id} was disposed`));
     const run = this.run(request, timings);
     this.inFlight.add(run);
     const forget = () => this.inFlight.delete(run);

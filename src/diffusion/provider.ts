@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { ApiError } from '../contract/api-error.ts';
 import type { Engine, EngineProvider, ModelEntry } from '../engines/engine.ts';
 import { CATALOG } from './catalog.ts';
-import { DiffusionEngine } from './engine.ts';
+import { DiffusionEngine, EngineDisposedError } from './engine.ts';
 import { hubCacheDir } from './hub/hf-cache.ts';
 import { loadModel } from './loaded-model.ts';
 import { looksLikeModelFolder, readModelFolder } from './model-folder.ts';
@@ -105,7 +105,8 @@ export function createDiffusionProvider(opts: DiffusionProviderOptions): EngineP
     }
   }
 
-  async function load(id: string): Promise<Engine> {
+  /** The loaded engine for `id`, loading it (and evicting others) when needed. */
+  async function acquire(id: string): Promise<DiffusionEngine> {
     const cached = loaded.get(id);
     if (cached) {
       // Refresh its place in the LRU order.
@@ -127,11 +128,46 @@ export function createDiffusionProvider(opts: DiffusionProviderOptions): EngineP
       });
     }
     await evictFor(id);
+    const again = loaded.get(id);
+    if (again) return again; // a concurrent acquire loaded it while we were evicting
     const path = entry.path;
     const pending = (async () => new DiffusionEngine(await loadModel(await readModelFolder(path, id), settings), id))();
     loaded.set(id, pending);
     pending.catch(() => loaded.delete(id));
     return pending;
+  }
+
+  const handles = new Map<string, Engine>();
+
+  /**
+   * Returns a stable handle: if the model is evicted between requests (another model needed the memory), the next
+   * generate() loads it again instead of failing.
+   */
+  async function load(id: string): Promise<Engine> {
+    const engine = await acquire(id);
+    const existing = handles.get(id);
+    if (existing) return existing;
+    const handle: Engine = {
+      info: engine.info,
+      async generate(request) {
+        for (let attempt = 0; ; attempt++) {
+          try {
+            return await (await acquire(id)).generate(request);
+          } catch (err) {
+            // Evicted between acquire() and generate(): load again, once.
+            if (!(err instanceof EngineDisposedError) || attempt > 0) throw err;
+          }
+        }
+      },
+      async dispose() {
+        handles.delete(id);
+        const current = loaded.get(id);
+        loaded.delete(id);
+        await current?.then((e) => e.dispose(), () => undefined);
+      },
+    };
+    handles.set(id, handle);
+    return handle;
   }
 
   return { list, load };
