@@ -4,7 +4,8 @@
  * built-in model; loads one as a DiffusionEngine.
  *
  * Memory policy: loaded engines are kept in least-recently-used order, at most `maxLoaded` of them (default 1,
- * ATELIER_MAX_LOADED_MODELS); loading another frees the least recently used one after its running requests finish.
+ * ATELIER_MAX_LOADED_MODELS); loading another frees the least recently used one after its running requests finish,
+ * and the evicted model's handle loads it again on its next request.
  * A 512px model takes 2.5-5 GB of RAM, so keeping one resident is the safe default on a laptop.
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
