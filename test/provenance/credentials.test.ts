@@ -14,6 +14,7 @@ import { keySigner, splitPemCertificates } from '../../src/provenance/key-signer
 import type { RemoteSigner } from '../../src/provenance/content-credentials.ts';
 import { verifyImage } from '../../src/provenance/verify.ts';
 import { makeImage, withTempHome } from './fixtures.ts';
+import { startTestTsa } from './tsa-double.ts';
 
 test('the local CA and signing certificate have the profile C2PA requires', () =>
   withTempHome(async (home) => {
@@ -192,3 +193,28 @@ for (const [keyType, alg] of [['P-384', 'es384'], ['Ed25519', 'ed25519'], ['RSA'
       assert.equal(report.signer?.alg?.toLowerCase(), alg);
     }));
 }
+
+test('with a timestamp authority, signatures carry an RFC 3161 timestamp that c2pa-rs validates', () =>
+  withTempHome(async (home) => {
+    const tsa = await startTestTsa();
+    try {
+      const credentials = await createContentCredentials({ home, tsaUrl: tsa.url, version: '1', notice: () => {} });
+      const before = tsa.requests;
+      const signed = await credentials.sign({ image: await makeImage('jpeg'), format: 'jpeg', model: 'm', action: 'created', ingredients: [] });
+      assert.equal(tsa.requests, before + 1, 'one timestamp per image');
+
+      const report = await verifyImage(signed, { trustAnchorsPem: `${credentials.localTrustAnchorPem}\n${tsa.caPem}` });
+      assert.equal(report.state, 'trusted');
+      assert.ok(report.success.includes('timeStamp.validated'));
+      assert.ok(report.success.includes('timeStamp.trusted'));
+      assert.ok(report.signer?.time, 'the signing time comes from the TSA');
+      assert.ok(Math.abs(Date.parse(report.signer.time) - Date.now()) < 120_000);
+
+      // Without the TSA's CA the timestamp is still checked, only reported as untrusted.
+      const partial = await verifyImage(signed, { trustAnchorsPem: credentials.localTrustAnchorPem });
+      assert.equal(partial.state, 'trusted');
+      assert.ok(partial.informational.includes('timeStamp.untrusted'));
+    } finally {
+      await tsa.close();
+    }
+  }));

@@ -51,6 +51,7 @@ function formatReport(file: string, r: VerificationReport, anchors: string[]): s
     add('signed by', `${r.signer.commonName ?? 'unknown signer'}${org}${r.signer.alg ? `, ${r.signer.alg.toUpperCase()}` : ''}`);
   }
   add('signed at', r.signer?.time);
+  for (const code of r.informational) add('note', code);
   for (const f of r.failure) {
     add(f.code === 'signingCredential.untrusted' ? 'not trusted' : 'FAILURE', `${f.code}${f.explanation ? `: ${f.explanation}` : ''}`);
   }
