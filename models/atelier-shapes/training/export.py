@@ -10,6 +10,7 @@ import json
 import os
 
 import torch
+import torch.nn.functional as F
 from torch import nn
 
 import evaluate
@@ -36,9 +37,17 @@ class EncoderExport(nn.Module):
     def __init__(self, ae: nets.AutoEncoder):
         super().__init__()
         self.encoder = ae.encoder
+        # only the mean half of the last conv, so the exported output has a static channel count of 4
+        full = ae.encoder.conv_out
+        self.mean_out = nn.Conv2d(full.in_channels, nets.LATENT_CHANNELS, 3, padding=1)
+        with torch.no_grad():
+            self.mean_out.weight.copy_(full.weight[: nets.LATENT_CHANNELS])
+            self.mean_out.bias.copy_(full.bias[: nets.LATENT_CHANNELS])
 
     def forward(self, sample: torch.Tensor) -> torch.Tensor:
-        return self.encoder(sample)[0]
+        e = self.encoder
+        h = e.b2(e.d1(e.b1(e.d0(e.b0(e.conv_in(sample))))))
+        return self.mean_out(F.silu(e.norm_out(h)))
 
 
 def write_json(path: str, data: dict) -> None:
@@ -70,6 +79,9 @@ def main() -> None:
     export(ae.decoder, (torch.randn(1, 4, 16, 16),), os.path.join(ROOT, "vae_decoder", "model.onnx"),
            ["latent_sample"], ["sample"], {"latent_sample": {0: "batch", 2: "height", 3: "width"},
                                            "sample": {0: "batch", 2: "height", 3: "width"}})
+    probe = torch.rand(2, 3, 64, 64) * 2 - 1
+    with torch.no_grad():
+        assert torch.allclose(EncoderExport(ae)(probe), ae.encoder(probe)[0], atol=1e-5)
     export(EncoderExport(ae), (torch.randn(1, 3, 64, 64),), os.path.join(ROOT, "vae_encoder", "model.onnx"),
            ["sample"], ["latent_sample"], {"sample": {0: "batch", 2: "height", 3: "width"},
                                            "latent_sample": {0: "batch", 2: "height", 3: "width"}})

@@ -245,7 +245,7 @@ def main() -> None:
     ap.add_argument("stage", choices=["vae", "latents", "decoder", "unet"])
     ap.add_argument("--minutes", type=float, default=0)
     ap.add_argument("--batch", type=int, default=0)
-    ap.add_argument("--lr", type=float, default=None, help="peak learning rate (vae 2e-3, unet 6e-4)")
+    ap.add_argument("--lr", type=float, default=None, help="peak learning rate (vae 2e-3, decoder 5e-4, unet 8e-4)")
     ap.add_argument("--resume", action="store_true")
     ap.add_argument("--limit", type=int, default=36000, help="latents stage: how many training images to encode")
     ap.add_argument("--threads", type=int, default=2)
