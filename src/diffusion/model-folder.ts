@@ -54,11 +54,12 @@ function readDefaults(atelier: Record<string, unknown> | undefined, base: ModelD
     if (!Number.isInteger(s) || s < 1 || s > 150) throw new Error(`atelier.json quality.${level}.steps must be 1..150`);
     return { steps: s };
   };
-  return {
-    guidanceScale: num(atelier.guidance_scale, base.guidanceScale),
-    nativeSize: num(atelier.native_size, base.nativeSize),
-    quality: { low: steps('low'), medium: steps('medium'), high: steps('high') },
-  };
+  const guidanceScale = num(atelier.guidance_scale, base.guidanceScale);
+  if (guidanceScale < 0 || guidanceScale > 30) throw new Error('atelier.json guidance_scale must be 0..30');
+  const nativeSize = num(atelier.native_size, base.nativeSize);
+  // Bounded so a typo cannot ask for a 100k-pixel latent grid.
+  if (!Number.isInteger(nativeSize) || nativeSize < 32 || nativeSize > 2048) throw new Error('atelier.json native_size must be an integer 32..2048');
+  return { guidanceScale, nativeSize, quality: { low: steps('low'), medium: steps('medium'), high: steps('high') } };
 }
 
 export async function readModelFolder(dir: string, fallbackId = basename(dir)): Promise<ModelFolder> {

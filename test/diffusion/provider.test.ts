@@ -62,6 +62,10 @@ test('a model folder with a broken atelier.json is refused with the reason', asy
   writeFileSync(join(dir, 'atelier.json'), JSON.stringify({ quality: { low: { steps: 0 } } }));
   const provider = createDiffusionProvider({ home, hfCacheDir: mkdtempSync(join(tmpdir(), 'atelier-hf-')) });
   await assert.rejects(provider.load('broken'), /quality\.low\.steps/);
+  writeFileSync(join(dir, 'atelier.json'), JSON.stringify({ native_size: 100000 }));
+  await assert.rejects(provider.load('broken'), /native_size/);
+  writeFileSync(join(dir, 'atelier.json'), JSON.stringify({ guidance_scale: -1 }));
+  await assert.rejects(provider.load('broken'), /guidance_scale/);
 });
 
 test('an inpainting-UNet model only inpaints and says so for other tasks', async () => {
