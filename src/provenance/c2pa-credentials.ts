@@ -126,7 +126,12 @@ export async function createContentCredentials(opts: ContentCredentialsOptions):
   // A KMS that never answers must fail the request, not hold it (and its queue slot) forever.
   const signCallback = (data: Buffer) => withTimeout(signer.sign(data), timeoutMs, `the signer did not answer within ${timeoutMs} ms`);
 
-  async function embed(request: SignRequest, plan: ManifestPlan, withIngredientAssets: boolean): Promise<Buffer> {
+  /** Set by embed() once c2pa-rs asks for the signature: failures after that are not about the ingredients. */
+  interface Attempt {
+    reachedSigner: boolean;
+  }
+
+  async function embed(request: SignRequest, plan: ManifestPlan, withIngredientAssets: boolean, attempt: Attempt): Promise<Buffer> {
     const builder = Builder.withJson(plan.definition, settings);
     for (const [i, ing] of plan.ingredients.entries()) {
       const source = request.ingredients[i];
@@ -137,7 +142,11 @@ export async function createContentCredentials(opts: ContentCredentialsOptions):
       );
     }
     const output: { buffer: Buffer | null } = { buffer: null };
-    await builder.signConfigAsync(signCallback, signerConfig, { buffer: request.image, mimeType: SIGNED_MIME[request.format] }, output);
+    const callback = (data: Buffer) => {
+      attempt.reachedSigner = true;
+      return signCallback(data);
+    };
+    await builder.signConfigAsync(callback, signerConfig, { buffer: request.image, mimeType: SIGNED_MIME[request.format] }, output);
     if (!output.buffer) throw new Error('c2pa-rs returned no signed image');
     return output.buffer;
   }
@@ -149,14 +158,16 @@ export async function createContentCredentials(opts: ContentCredentialsOptions):
       throw new Error(`sign(): the image bytes are ${actual ?? 'not an image'}, but format says ${request.format}`);
     }
     const plan = planManifest(request, opts.version);
+    const attempt: Attempt = { reachedSigner: false };
     try {
-      return await embed(request, plan, true);
+      return await embed(request, plan, true, attempt);
     } catch (first) {
-      if (plan.ingredients.length === 0) throw signingError(first);
+      // Signer, TSA and timeout failures would only repeat (and cost another KMS call); give up on those.
+      if (plan.ingredients.length === 0 || attempt.reachedSigner) throw signingError(first);
       // An input whose container or embedded manifest c2pa-rs cannot parse must not cost the user their image: sign
       // again naming the ingredients (title, format, relationship) without hashing their bytes.
       try {
-        return await embed(request, plan, false);
+        return await embed(request, plan, false, { reachedSigner: false });
       } catch (second) {
         throw signingError(second);
       }

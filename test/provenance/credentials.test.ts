@@ -218,3 +218,29 @@ test('with a timestamp authority, signatures carry an RFC 3161 timestamp that c2
       await tsa.close();
     }
   }));
+
+test('a failing signer is asked once per image, even for edits (no retry that would repeat the KMS call)', () =>
+  withTempHome(async (home) => {
+    const own = await generateCredentials();
+    let calls = 0;
+    const remote: RemoteSigner = {
+      alg: 'es256',
+      certificateChainPem: own.chainPem,
+      sign: async () => {
+        calls++;
+        throw new Error('KMS: access denied');
+      },
+    };
+    const credentials = await createContentCredentials({ home, signer: remote, version: '1', selfCheck: false });
+    await assert.rejects(
+      credentials.sign({
+        image: await makeImage('png'),
+        format: 'png',
+        model: 'm',
+        action: 'edited',
+        ingredients: [{ data: await makeImage('jpeg'), format: 'jpeg', title: 'in.jpg' }],
+      }),
+      (err: unknown) => err instanceof ApiError && err.code === 'content_credentials_failed' && /access denied/.test(err.message),
+    );
+    assert.equal(calls, 1);
+  }));
