@@ -42,6 +42,23 @@ export interface AtelierConfig {
     quality: AutoQuality;
   };
   limits: Limits;
+  /** Moderation (issue 7): an optional external /v1/moderations endpoint, the audit log and the policy. */
+  moderation: {
+    externalUrl?: string;
+    /** Name of the environment variable holding the external moderator's API key (never the key itself). */
+    externalKeyEnv?: string;
+    /** JSON-lines audit log of blocks; default `$ATELIER_HOME/moderation-audit.jsonl`. */
+    auditLogPath?: string;
+    /** Overrides of the moderation policy (see docs/moderation.md); validated when the server starts. */
+    policy?: Record<string, unknown>;
+  };
+  /** Content Credentials (issue 5): a configured PEM chain and key, else a local CA in `$ATELIER_HOME/credentials/`. */
+  credentials: {
+    certPath?: string;
+    keyPath?: string;
+    /** RFC 3161 timestamp authority URL. */
+    tsaUrl?: string;
+  };
 }
 
 export const DEFAULT_LOCAL_MODEL = 'atelier-shapes';
@@ -52,6 +69,8 @@ export function defaultConfig(): AtelierConfig {
     port: 8080,
     aliases: Object.fromEntries(OPENAI_MODEL_NAMES.map((name) => [name, DEFAULT_LOCAL_MODEL])),
     defaults: { quality: 'medium' },
+    moderation: {},
+    credentials: {},
     limits: {
       maxFileBytes: 50 * 1024 * 1024,
       maxTotalUploadBytes: 128 * 1024 * 1024,
@@ -113,6 +132,21 @@ export function mergeConfig(base: AtelierConfig, file: unknown, where: string): 
       }
       out.defaults.quality = d.quality;
     }
+  }
+  for (const section of ['moderation', 'credentials'] as const) {
+    const value = file[section];
+    if (value === undefined) continue;
+    if (!isRecord(value)) throw bad(section, 'an object');
+    const strings = section === 'moderation' ? ['externalUrl', 'externalKeyEnv', 'auditLogPath'] : ['certPath', 'keyPath', 'tsaUrl'];
+    for (const [k, v] of Object.entries(value)) {
+      if (section === 'moderation' && k === 'policy') {
+        if (!isRecord(v)) throw bad('moderation.policy', 'an object');
+        continue;
+      }
+      if (!strings.includes(k)) throw new Error(`${where}: unknown setting '${section}.${k}'`);
+      if (typeof v !== 'string' || !v) throw bad(`${section}.${k}`, 'a non-empty string');
+    }
+    Object.assign(out[section], value);
   }
   if (file.limits !== undefined) {
     if (!isRecord(file.limits)) throw bad('limits', 'an object');

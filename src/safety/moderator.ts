@@ -25,6 +25,8 @@ export interface ModerationContext {
 }
 
 export interface Moderator {
+  /** How the request path treats blocked outputs (n > 1) and whom the error tells users to contact. */
+  readonly policy?: { partialOutputs?: 'drop' | 'reject'; contact?: string };
   checkText(text: string, level: ModerationLevel, context?: ModerationContext): Promise<ModerationVerdict>;
   checkImage(
     image: RawImage,

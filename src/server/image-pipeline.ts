@@ -15,9 +15,9 @@ import { encodeImage, type EncodedImage } from '../imaging/encode.ts';
 import type { RawImage } from '../imaging/raw-image.ts';
 import { imageUsage, PARTIAL_IMAGE_TOKENS, type ImageUsage } from '../metering/usage.ts';
 import type { ContentCredentials, Ingredient } from '../provenance/content-credentials.ts';
+import { moderateInput, moderateOutputs, moderatePartial, type GateOptions } from '../safety/gate.ts';
 import type { Moderator } from '../safety/moderator.ts';
 import type { JobQueue } from './job-queue.ts';
-import { throwIfFlagged } from './moderation.ts';
 
 export interface PreparedJob {
   request: ImageRequest;
@@ -92,7 +92,12 @@ export class ImagePipeline {
     const quality = resolveQuality(request.quality, this.deps.config.defaults.quality);
     const seed = request.seed ?? randomInt(0, 2 ** 31 - 1);
 
-    await this.moderateInput(job, ctx.requestId);
+    const moderator = this.deps.moderator;
+    const gate: GateOptions = { requestId: ctx.requestId, user: request.user, ...moderator?.policy };
+    if (moderator) {
+      const inputs = job.inputs.map((i) => i.image);
+      await moderateInput(moderator, request.prompt ?? '', inputs, request.moderation, gate);
+    }
     const engine = await loadEngine(this.deps.engines, job.model);
     let wanted = TASK_OF[request.endpoint];
     if (request.endpoint === 'edit' && job.mask) wanted = 'inpaint';
@@ -112,15 +117,12 @@ export class ImagePipeline {
       title: input.upload.filename || input.upload.param,
     }));
     const finish = async (raw: RawImage): Promise<EncodedImage> => {
-      if (this.deps.moderator) {
-        throwIfFlagged(await this.deps.moderator.checkImage(raw, request.moderation, 'output'), 'output', ctx.requestId);
-      }
       const encoded = await encodeImage(raw, encodeOpts);
       if (!this.deps.credentials) return encoded;
       const signed = await this.deps.credentials.sign({
         image: encoded.data,
         format: encoded.format,
-        model: job.model.requested,
+        model: job.model.localId,
         action: request.endpoint === 'generation' ? 'created' : 'edited',
         ingredients,
       });
@@ -134,6 +136,8 @@ export class ImagePipeline {
       ? (p: PartialImage): Promise<void> => {
           partialChain = partialChain.then(async () => {
             if (ctx.signal.aborted || p.partialIndex >= request.partialImages) return;
+            // A blocked preview is skipped, never sent; the final image decides the request.
+            if (moderator && !(await moderatePartial(moderator, p.image, request.moderation, { ...gate, ...p }))) return;
             const image = await finish(p.image);
             partialsPerImage[p.imageIndex] = (partialsPerImage[p.imageIndex] ?? 0) + 1;
             await ctx.onPartial?.({ imageIndex: p.imageIndex, partialIndex: p.partialIndex, image });
@@ -181,27 +185,20 @@ export class ImagePipeline {
         code: 'engine_error',
       });
     }
+    // Every output is checked before anything is encoded; blocked ones are dropped or fail the request (policy).
+    const kept = moderator ? (await moderateOutputs(moderator, raws, request.moderation, gate)).kept : raws.map((_, i) => i);
     const images: EncodedImage[] = [];
-    for (const raw of raws) images.push(await finish(raw));
+    for (const i of kept) images.push(await finish(raws[i]));
 
     const inputImages = job.inputs.map((i) => ({ width: i.originalWidth, height: i.originalHeight }));
     const base = { prompt, width: size.width, height: size.height, quality, partialImages: 0, inputImages, inputFidelity: request.inputFidelity };
-    const perImageUsage = images.map((_, i) => {
+    // Usage counts what is returned: a blocked (dropped) image is neither sent nor billed; its sent previews are.
+    const perImageUsage = kept.map((original, i) => {
       const one = imageUsage({ ...base, n: 1, inputImages: i === 0 ? inputImages : [], prompt: i === 0 ? prompt : '' });
-      return addOutputTokens(one, partialsPerImage[i] * PARTIAL_IMAGE_TOKENS);
+      return addOutputTokens(one, partialsPerImage[original] * PARTIAL_IMAGE_TOKENS);
     });
     const totalPartials = partialsPerImage.reduce((a, b) => a + b, 0);
-    const usage = addOutputTokens(imageUsage({ ...base, n: request.n }), totalPartials * PARTIAL_IMAGE_TOKENS);
+    const usage = addOutputTokens(imageUsage({ ...base, n: kept.length }), totalPartials * PARTIAL_IMAGE_TOKENS);
     return { images, size, quality, background: images[0].background, seed, usage, perImageUsage };
-  }
-
-  private async moderateInput(job: PreparedJob, requestId: string): Promise<void> {
-    const moderator = this.deps.moderator;
-    if (!moderator) return;
-    const level = job.request.moderation;
-    if (job.request.prompt) throwIfFlagged(await moderator.checkText(job.request.prompt, level), 'input', requestId);
-    for (const input of job.inputs) {
-      throwIfFlagged(await moderator.checkImage(input.image, level, 'input'), 'input', requestId);
-    }
   }
 }

@@ -51,9 +51,10 @@ describe('atelier CLI', () => {
     const bad = atelier('generate', 'x', '--model', 'tiny-sd', '--n', '11');
     assert.equal(bad.status, 1);
     assert.match(bad.stderr, /integer above maximum value.*'n'/);
-    const missing = atelier('generate', 'x');
+    const missing = atelier('generate', 'x', '--model', 'sd-turbo');
     assert.equal(missing.status, 1);
-    assert.match(missing.stderr, /atelier-shapes/);
+    assert.match(missing.stderr, /sd-turbo/);
+    assert.match(missing.stderr, /atelier pull sd-turbo/);
     assert.equal(atelier('generate').status, 2);
   });
 

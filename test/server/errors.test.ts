@@ -147,7 +147,7 @@ describe('pipeline stages', () => {
     }
   });
 
-  it('checks every partial and output image; a flagged output mid-stream is an error event', async () => {
+  it('checks every partial and output image; a flagged preview is skipped, a flagged final image is an error event', async () => {
     const moderator = new FlagWord('never', 2);
     const s = await startTestServer({ moderator });
     try {
@@ -159,8 +159,8 @@ describe('pipeline stages', () => {
         })(),
         (err: unknown) => err instanceof APIError && err.code === 'moderation_blocked',
       );
-      assert.equal(seen.length, 2, 'two partials passed, the third was blocked');
-      assert.deepEqual(moderator.imageStages, ['output', 'output', 'output']);
+      assert.equal(seen.length, 2, 'two partials passed, the third was blocked and skipped');
+      assert.deepEqual(moderator.imageStages, ['output', 'output', 'output', 'output'], 'three previews and the final image');
     } finally {
       await s.close();
     }
@@ -181,7 +181,7 @@ describe('pipeline stages', () => {
       for await (const ev of stream) events.push(ev);
       assert.equal(calls.length, 3);
       for (const ev of events) assert.ok(Buffer.from(ev.b64_json, 'base64').subarray(-6).equals(Buffer.from('SIGNED')));
-      assert.deepEqual([calls[0].action, calls[0].model, calls[0].format, calls[0].ingredients.length], ['created', 'gpt-image-1', 'png', 0]);
+      assert.deepEqual([calls[0].action, calls[0].model, calls[0].format, calls[0].ingredients.length], ['created', 'test-model', 'png', 0], 'the manifest names the local model that made it');
     } finally {
       await s.close();
     }

@@ -21,7 +21,7 @@ export async function run(args: string[]): Promise<number> {
     console.log(HELP);
     return 0;
   }
-  const deps = await createDefaultDeps();
+  const deps = await createDefaultDeps({ stages: 'none' });
   const models = await deps.engines.list();
   if (values.json) {
     console.log(JSON.stringify({ models, aliases: deps.config.aliases }, null, 2));

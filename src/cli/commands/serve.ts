@@ -4,11 +4,12 @@
  */
 import { parseArgs } from 'node:util';
 import { createApp } from '../../server/app.ts';
+import { assertSafeBinding } from '../../metering/binding.ts';
 import { createDefaultDeps } from '../../server/default-deps.ts';
 
 export const summary = 'Start the OpenAI-compatible Images API server';
 
-const HELP = `Usage: atelier serve [--host HOST] [--port PORT] [--quiet]
+const HELP = `Usage: atelier serve [--host HOST] [--port PORT] [--allow-keyless] [--quiet]
 
 Serves POST /v1/images/generations, /v1/images/edits, /v1/images/variations, GET /v1/models and /health.
 Point the OpenAI SDK at http://HOST:PORT/v1.
@@ -16,6 +17,8 @@ Point the OpenAI SDK at http://HOST:PORT/v1.
 Options:
   --host HOST   interface to listen on (env HOST; default 127.0.0.1)
   --port PORT   TCP port (env PORT; default 8080; 0 picks a free port)
+  --allow-keyless  listen on a non-loopback address even though no API key exists
+                (by default Atelier refuses: create one with \`atelier keys create\`)
   --quiet       no request log
   -h, --help    show this help
 
@@ -29,11 +32,17 @@ function parsePort(value: string | undefined, where: string): number | undefined
 }
 
 export async function run(args: string[]): Promise<number> {
-  let values: { host?: string; port?: string; quiet?: boolean; help?: boolean };
+  let values: { host?: string; port?: string; quiet?: boolean; help?: boolean; 'allow-keyless'?: boolean };
   try {
     ({ values } = parseArgs({
       args,
-      options: { host: { type: 'string' }, port: { type: 'string' }, quiet: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        host: { type: 'string' },
+        port: { type: 'string' },
+        'allow-keyless': { type: 'boolean' },
+        quiet: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
     }));
   } catch (err) {
     console.error(`atelier serve: ${(err as Error).message}\n\n${HELP}`);
@@ -45,10 +54,18 @@ export async function run(args: string[]): Promise<number> {
   }
   let port: number;
   let host: string;
-  const deps = await createDefaultDeps({ logger: !values.quiet });
+  const allowKeyless = values['allow-keyless'] === true;
+  const deps = await createDefaultDeps({ logger: !values.quiet, stages: 'server', allowKeylessRemote: allowKeyless });
   try {
     port = parsePort(values.port, '--port') ?? parsePort(process.env.PORT, 'PORT') ?? deps.config.port;
     host = values.host ?? (process.env.HOST || undefined) ?? deps.config.host;
+  } catch (err) {
+    console.error(`atelier serve: ${(err as Error).message}`);
+    return 2;
+  }
+  try {
+    // Without API keys the server is open to anyone who can reach it: loopback only, unless explicitly forced.
+    assertSafeBinding(host, (await deps.metering?.keysExist()) ?? false, allowKeyless);
   } catch (err) {
     console.error(`atelier serve: ${(err as Error).message}`);
     return 2;
