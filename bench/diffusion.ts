@@ -53,7 +53,7 @@ const loadMs = performance.now() - loadStart;
 const tokenizer = await ClipTokenizer.fromFolder(join(dir, 'tokenizer'));
 const prompt = 'a watercolor fox in a misty forest, soft morning light, highly detailed';
 
-const ms = (v: number) => v.toFixed(1).padStart(9);
+const ms = (v: number) => (v < 1 ? v.toFixed(3) : v.toFixed(1)).padStart(9);
 const rows: Record<string, number[]> = {};
 const add = (k: string, v: number) => (rows[k] ??= []).push(v);
 

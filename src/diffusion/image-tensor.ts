@@ -56,17 +56,14 @@ export function tensorToImage(
 ): RawImage {
   const plane = width * height;
   const base = index * 3 * plane;
-  // Uint8ClampedArray clamps and rounds half to even, like numpy's (x * 255).round() in diffusers' numpy_to_pil.
+  // Uint8ClampedArray clamps to 0..255 and rounds half to even on assignment: diffusers' (x / 2 + 0.5).clamp(0, 1)
+  // then numpy's (x * 255).round(), without a branch per value.
   const out = new Uint8ClampedArray(plane * 3);
   const scale = range === 'signed' ? 127.5 : 255;
   const shift = range === 'signed' ? 127.5 : 0;
   for (let c = 0; c < 3; c++) {
     const from = base + c * plane;
-    for (let i = 0, o = c; i < plane; i++, o += 3) {
-      // Clamp to [0, 1] before scaling, as diffusers does, so rounding happens on the same value.
-      const unit = (data[from + i] * scale + shift) / 255;
-      out[o] = (unit < 0 ? 0 : unit > 1 ? 1 : unit) * 255;
-    }
+    for (let i = 0, o = c; i < plane; i++, o += 3) out[o] = data[from + i] * scale + shift;
   }
   return { width, height, channels: 3, data: new Uint8Array(out.buffer) };
 }
