@@ -36,7 +36,7 @@ function observed(real: EngineProvider): EngineProvider {
           },
           onPartial: req.onPartial && (async (partial) => {
             await req.onPartial?.(partial);
-            await new Promise((r) => setTimeout(r, 400));
+            await new Promise((r) => setTimeout(r, 1000));
           }),
         }),
       };
@@ -158,8 +158,8 @@ describe('cancellation through the server', () => {
       }
       assert.match(text, /image_generation\.partial_image/);
       controller.abort();
-      // The engine sleeps 400 ms in the first preview, then must notice the abort before its second UNet step.
-      await new Promise((r) => setTimeout(r, 1200));
+      // The engine sleeps 1 s in the first preview, then must notice the abort before its second UNet step.
+      await new Promise((r) => setTimeout(r, 2500));
       assert.deepEqual(unetSteps, [1], 'no UNet step ran after the client left (3 would run otherwise)');
     } finally {
       await app.close();
