@@ -137,5 +137,13 @@ test('offline mode serves the cache and refuses what is not there; missing files
   await assert.rejects(fetchSnapshot({ repo: 'atelier-test/tiny-base', revision: 'main', files: ['x'] }, { ...settings, endpoint: 'http://127.0.0.1:9' }),
     (e: unknown) => e instanceof HubError && /cannot reach the Hub/.test(e.message));
   assert.equal(hubSettingsFromEnv('/c', { HF_HUB_OFFLINE: '1' }).offline, true);
+  // A hostile endpoint cannot steer writes outside the cache through the object id it reports.
+  const hostile: typeof fetch = async (input, init) => {
+    const res = await fetch(input, init);
+    if (!String(input).includes('/paths-info/')) return res;
+    const body = (await res.json()) as { oid: string }[];
+    return new Response(JSON.stringify(body.map((b) => ({ ...b, oid: '../../../../tmp/evil' }))), { status: 200, headers: { 'content-type': 'application/json' } });
+  };
+  await assert.rejects(fetchSnapshot({ repo: 'atelier-test/tiny-base', revision: 'main', files: ['model_index.json'] }, { ...settings, fetch: hostile }), /invalid object id/);
   assert.equal(hubSettingsFromEnv('/c', {}).endpoint, 'https://huggingface.co');
 });

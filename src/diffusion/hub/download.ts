@@ -117,6 +117,8 @@ async function fetchSnapshotUnchecked(
     const info = byPath.get(path);
     if (!info || info.type !== 'file' || !info.oid) throw new HubError(`${req.repo}@${req.revision} has no file ${path}`);
     const blobId = info.lfs?.oid ?? info.oid;
+    // The id becomes a file name: accept only a hex digest, whatever a (possibly hostile) endpoint sends.
+    if (!/^[0-9a-f]{40}$|^[0-9a-f]{64}$/.test(blobId)) throw new HubError(`${req.repo}: ${path} has an invalid object id`);
     const expected: Expected = info.lfs
       ? { size: info.lfs.size, kind: 'sha256', digest: info.lfs.oid }
       : { size: info.size, kind: 'git-sha1', digest: info.oid };
