@@ -137,6 +137,7 @@ test('offline mode serves the cache and refuses what is not there; missing files
   await assert.rejects(fetchSnapshot({ repo: 'atelier-test/tiny-base', revision: 'main', files: ['x'] }, { ...settings, endpoint: 'http://127.0.0.1:9' }),
     (e: unknown) => e instanceof HubError && /cannot reach the Hub/.test(e.message));
   assert.equal(hubSettingsFromEnv('/c', { HF_HUB_OFFLINE: '1' }).offline, true);
+  await assert.rejects(fetchSnapshot({ repo: 'atelier-test/tiny-base', revision: '../../x', files: ['x'] }, settings), /not a valid revision/);
   // A hostile endpoint cannot steer writes outside the cache through the object id it reports.
   const hostile: typeof fetch = async (input, init) => {
     const res = await fetch(input, init);

@@ -101,6 +101,10 @@ async function fetchSnapshotUnchecked(
   onProgress?: (p: DownloadProgress) => void,
 ): Promise<Snapshot> {
   const repoDir = repoCacheDir(hub.cacheDir, req.repo);
+  // Revisions name files under refs/: branch-like names only.
+  if (!/^[\w.-]+(\/[\w.-]+)*$/.test(req.revision) || req.revision.split('/').includes('..')) {
+    throw new HubError(`'${req.revision}' is not a valid revision`);
+  }
   if (hub.offline) return offlineSnapshot(req, repoDir);
   const common = { hubUrl: hub.endpoint, accessToken: hub.token, fetch: hub.fetch };
   const commit = COMMIT.test(req.revision)
@@ -139,7 +143,7 @@ async function fetchSnapshotUnchecked(
     await linkIntoSnapshot(snapshotDir, path, blobPath);
   }
   if (!COMMIT.test(req.revision)) {
-    await mkdir(join(repoDir, 'refs'), { recursive: true });
+    await mkdir(dirname(join(repoDir, 'refs', req.revision)), { recursive: true });
     await writeFile(join(repoDir, 'refs', req.revision), commit);
   }
   return { repo: req.repo, commit, dir: snapshotDir, downloaded, files };
