@@ -32,7 +32,7 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
     config,
     engines: deps.engines,
     queue,
-    pipeline: new ImagePipeline({ engines: deps.engines, config, queue, moderator: deps.moderator, credentials: deps.credentials }),
+    pipeline: new ImagePipeline({ engines: deps.engines, config, queue, moderator: deps.moderator, credentials: deps.credentials, tokenRules: deps.tokenRules }),
     store: new ImageStore(config.limits.urlTtlSeconds * 1000, config.limits.maxStoredImageBytes),
     hooks,
     baseUrl: (request) => config.publicUrl ?? `${request.protocol}://${request.host}`,

@@ -54,6 +54,7 @@ export async function createDefaultDeps(opts: DefaultDepsOptions = {}): Promise<
     const { hooks, plugin } = attachMetering(metering);
     deps.metering = metering;
     deps.hooks = hooks;
+    deps.tokenRules = (model) => metering.lookup(model).tokens;
     deps.extraRoutes = [plugin, async (app) => verifyRoutes(app, { home })];
   }
   return deps;

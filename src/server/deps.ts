@@ -6,7 +6,7 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { AtelierConfig } from '../config/config.ts';
 import type { Endpoint } from '../contract/models.ts';
 import type { EngineProvider } from '../engines/engine.ts';
-import type { ImageUsage } from '../metering/usage.ts';
+import type { ImageUsage, TokenRules } from '../metering/usage.ts';
 import type { ContentCredentials } from '../provenance/content-credentials.ts';
 import type { Moderator } from '../safety/moderator.ts';
 
@@ -61,6 +61,8 @@ export interface AppDeps {
   moderator?: Moderator;
   credentials?: ContentCredentials;
   hooks?: RequestHooks;
+  /** Per-model token rules for `usage` (metering.json); default: gpt-image-1's rules for every model. */
+  tokenRules?: (model: string) => TokenRules;
   /** Extra route plugins registered on the same app (verify, organization usage, ...). */
   extraRoutes?: FastifyPluginAsync[];
   /** Log requests with fastify's logger (off in tests). */

@@ -13,7 +13,7 @@ import { loadEngine, pickTask, type ResolvedModel } from '../engines/registry.ts
 import type { DecodedInput } from '../imaging/decode.ts';
 import { encodeImage, type EncodedImage } from '../imaging/encode.ts';
 import type { RawImage } from '../imaging/raw-image.ts';
-import { imageUsage, PARTIAL_IMAGE_TOKENS, type ImageUsage } from '../metering/usage.ts';
+import { GPT_IMAGE_1_TOKEN_RULES, imageUsage, type ImageUsage, type TokenRules } from '../metering/usage.ts';
 import type { ContentCredentials, Ingredient } from '../provenance/content-credentials.ts';
 import { moderateInput, moderateOutputs, moderatePartial, type GateOptions } from '../safety/gate.ts';
 import type { Moderator } from '../safety/moderator.ts';
@@ -62,6 +62,7 @@ export interface PipelineDeps {
   queue: JobQueue;
   moderator?: Moderator;
   credentials?: ContentCredentials;
+  tokenRules?: (model: string) => TokenRules;
 }
 
 const TASK_OF: Record<ImageRequest['endpoint'], EngineTask> = {
@@ -192,13 +193,14 @@ export class ImagePipeline {
 
     const inputImages = job.inputs.map((i) => ({ width: i.originalWidth, height: i.originalHeight }));
     const base = { prompt, width: size.width, height: size.height, quality, partialImages: 0, inputImages, inputFidelity: request.inputFidelity };
+    const rules = this.deps.tokenRules?.(job.model.requested) ?? GPT_IMAGE_1_TOKEN_RULES;
     // Usage counts what is returned: a blocked (dropped) image is neither sent nor billed; its sent previews are.
     const perImageUsage = kept.map((original, i) => {
-      const one = imageUsage({ ...base, n: 1, inputImages: i === 0 ? inputImages : [], prompt: i === 0 ? prompt : '' });
-      return addOutputTokens(one, partialsPerImage[original] * PARTIAL_IMAGE_TOKENS);
+      const one = imageUsage({ ...base, n: 1, inputImages: i === 0 ? inputImages : [], prompt: i === 0 ? prompt : '' }, rules);
+      return addOutputTokens(one, partialsPerImage[original] * rules.partialImageTokens);
     });
     const totalPartials = partialsPerImage.reduce((a, b) => a + b, 0);
-    const usage = addOutputTokens(imageUsage({ ...base, n: kept.length }), totalPartials * PARTIAL_IMAGE_TOKENS);
+    const usage = addOutputTokens(imageUsage({ ...base, n: kept.length }, rules), totalPartials * rules.partialImageTokens);
     return { images, size, quality, background: images[0].background, seed, usage, perImageUsage };
   }
 }
