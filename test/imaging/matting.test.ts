@@ -2,7 +2,9 @@
 // must come out opaque inside the disc and transparent far outside it. Each model run takes seconds on a shared
 // machine, so the images are few and small (the model sees them at its fixed 1024x1024 input anyway).
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { describe, it } from 'node:test';
+import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { encodeImage } from '../../src/imaging/encode.ts';
 import { matteForeground } from '../../src/imaging/matting.ts';
@@ -112,5 +114,34 @@ describe('encodeImage with background transparent', () => {
     assert.equal(cheap.matte, 'border');
     const opaque = await encodeImage(input, { width: 64, height: 64, format: 'png', compression: 100, background: 'opaque' });
     assert.equal(opaque.matte, undefined);
+  });
+});
+
+describe('fallback when the matting model cannot load', () => {
+  it('uses the border heuristic and warns once', async () => {
+    // A child process whose ESM resolver refuses the matting package, as when it is missing from node_modules.
+    const hook = `export async function resolve(s, c, next) {
+      if (s === '@imgly/background-removal-node') throw new Error('package hidden by the test');
+      return next(s, c);
+    }`;
+    const register = `import { register } from 'node:module';
+      register('data:text/javascript,' + encodeURIComponent(${JSON.stringify(hook)}));`;
+    const child = `
+      import { encodeImage } from ${JSON.stringify(new URL('../../src/imaging/encode.ts', import.meta.url).href)};
+      const data = new Uint8Array(32 * 32 * 3).fill(90);
+      for (let i = (16 * 32 + 16) * 3; i < (17 * 32 + 17) * 3; i++) data[i] = 250;
+      const opts = { width: 32, height: 32, format: 'png', compression: 100, background: 'transparent' };
+      const a = await encodeImage({ width: 32, height: 32, channels: 3, data }, opts);
+      const b = await encodeImage({ width: 32, height: 32, channels: 3, data }, opts);
+      console.log(JSON.stringify([a.matte, b.matte, a.background]));`;
+    const { stdout, stderr } = await promisify(execFile)(
+      process.execPath,
+      ['--import', 'tsx', '--import', `data:text/javascript,${encodeURIComponent(register)}`, '--input-type=module', '-e', child],
+      { timeout: 60_000 },
+    );
+    assert.deepEqual(JSON.parse(stdout), ['border', 'border', 'transparent']);
+    const warnings = stderr.split('\n').filter((line) => line.includes('matting model unavailable'));
+    assert.equal(warnings.length, 1, stderr);
+    assert.match(warnings[0], /package hidden by the test/);
   });
 });
