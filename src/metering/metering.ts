@@ -13,8 +13,7 @@
  * together with its idempotent response; a retry with the same Idempotency-Key replays that response instead of
  * running again, and a crash before the commit leaves nothing behind, so the retry simply runs.
  */
-import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { ApiError, invalidParam } from '../contract/api-error.ts';
 import { bearerToken, hashSecret, maskForError, newSecret, type KeyRole } from './api-keys.ts';
 import { loadMeteringConfig, ModelCatalog, type ModelMetering, type ModelOverride } from './model-catalog.ts';
@@ -142,10 +141,6 @@ const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 const HOUR_MS = 3_600_000;
 
 /** `$ATELIER_HOME`, or ~/.atelier: the same rule as the server's config. */
-export function defaultHome(): string {
-  const fromEnv = process.env.ATELIER_HOME;
-  return fromEnv && fromEnv.trim() ? resolve(fromEnv) : join(homedir(), '.atelier');
-}
 
 /** Headers of a replayed response: it says it is a replay and names the original request. */
 export function replayHeaders(replay: Replay): Record<string, string> {

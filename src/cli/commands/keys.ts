@@ -3,7 +3,8 @@
  * SHA-256 is stored (see src/metering/api-keys.ts for why that is enough for 256-bit random secrets).
  */
 import { parseArgs } from 'node:util';
-import { createMetering, defaultHome, formatUsd, type Metering } from '../../metering/metering.ts';
+import { atelierHome } from '../../config/config.ts';
+import { createMetering, formatUsd, type Metering } from '../../metering/metering.ts';
 import { usdToNano } from '../../metering/price-table.ts';
 import type { KeyLimits, KeyRecord } from '../../metering/store.ts';
 
@@ -166,7 +167,7 @@ export async function run(args: string[]): Promise<number> {
     return 0;
   }
   const [action, ...rest] = positionals;
-  const metering = createMetering({ home: v.home ?? defaultHome() });
+  const metering = createMetering({ home: v.home ?? atelierHome() });
   try {
     return await runWith(metering, action, rest, v);
   } catch (err) {

@@ -3,7 +3,8 @@
  * period, with tokens by kind and cost; `--json` for scripts, `--rows` for the raw ledger rows (audits).
  */
 import { parseArgs } from 'node:util';
-import { createMetering, defaultHome, formatUsd, type Metering } from '../../metering/metering.ts';
+import { atelierHome } from '../../config/config.ts';
+import { createMetering, formatUsd, type Metering } from '../../metering/metering.ts';
 import type { AggregateRow, GroupField } from '../../metering/store.ts';
 
 export const summary = 'Report billed usage and cost from the ledger';
@@ -170,7 +171,7 @@ export async function run(args: string[]): Promise<number> {
     console.log(HELP);
     return 0;
   }
-  const metering = createMetering({ home: parsed.values.home ?? defaultHome() });
+  const metering = createMetering({ home: parsed.values.home ?? atelierHome() });
   try {
     return await report(metering, parsed.values);
   } catch (err) {

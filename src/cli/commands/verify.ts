@@ -4,8 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
-import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { atelierHome } from '../../config/config.ts';
 import { parseArgs } from 'node:util';
 import { ApiError } from '../../contract/api-error.ts';
 import { localCredentialFiles } from '../../provenance/local-ca.ts';
@@ -30,10 +29,6 @@ Options:
   --json                 print the reports as JSON
   -h, --help             show this help`;
 
-function home(): string {
-  const fromEnv = process.env.ATELIER_HOME;
-  return fromEnv && fromEnv.trim() ? resolve(fromEnv) : join(homedir(), '.atelier');
-}
 
 function formatReport(file: string, r: VerificationReport, anchors: string[]): string {
   const lines = [`${file}: ${r.state.toUpperCase()}`];
@@ -88,7 +83,7 @@ export async function run(args: string[]): Promise<number> {
   }
 
   const anchorFiles = [...(values['trust-anchors'] ?? [])];
-  const localCa = localCredentialFiles(home()).caCertPath;
+  const localCa = localCredentialFiles(atelierHome()).caCertPath;
   if (!values['ignore-local-ca'] && existsSync(localCa)) anchorFiles.push(localCa);
   let trustAnchorsPem: string | undefined;
   try {

@@ -9,10 +9,9 @@
  */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
 import multipart from '@fastify/multipart';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { atelierHome } from '../../config/config.ts';
 import { ApiError, invalidParam } from '../../contract/api-error.ts';
 import { localCredentialFiles } from '../../provenance/local-ca.ts';
 import { MAX_VERIFY_BYTES, verifyImage } from '../../provenance/verify.ts';
@@ -26,10 +25,6 @@ export interface VerifyRouteOptions {
   trustLocalCa?: boolean;
 }
 
-function defaultHome(): string {
-  const fromEnv = process.env.ATELIER_HOME;
-  return fromEnv && fromEnv.trim() ? resolve(fromEnv) : join(homedir(), '.atelier');
-}
 
 async function readUpload(req: FastifyRequest): Promise<Buffer> {
   if (req.isMultipart()) {
@@ -65,7 +60,7 @@ function sendError(err: FastifyError | ApiError, reply: FastifyReply): void {
 }
 
 export default async function verifyRoutes(app: FastifyInstance, opts: VerifyRouteOptions = {}): Promise<void> {
-  const caPath = localCredentialFiles(opts.home ?? defaultHome()).caCertPath;
+  const caPath = localCredentialFiles(opts.home ?? atelierHome()).caCertPath;
   let localCaPem: string | undefined;
   // Read lazily: the server may create its local CA after this plugin is registered.
   async function trustAnchors(): Promise<string | undefined> {
