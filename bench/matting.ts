@@ -1,6 +1,7 @@
 /**
  * Segmentation matte cost per 1024x1024 image (the model's own input size), first call (model load) separately.
  *   node --import tsx bench/matting.ts [--runs 5]
+ * Peak memory: /usr/bin/time -v node --import tsx bench/matting.ts ("Maximum resident set size").
  * Prints the machine's load average too: on a shared machine the model's time scales with it.
  */
 import { cpus, loadavg } from 'node:os';
@@ -46,6 +47,7 @@ for (let k = 0; k < runs; k++) {
   times.push(performance.now() - t);
 }
 console.log(`matting model, 1024x1024: ${stats(times)}`);
+console.log(`resident memory between runs: ${(process.memoryUsage().rss / 1e6).toFixed(0)} MB`);
 const border: number[] = [];
 for (let k = 0; k < runs; k++) {
   t = performance.now();
