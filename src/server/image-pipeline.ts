@@ -117,8 +117,9 @@ export class ImagePipeline {
       format: input.format,
       title: input.upload.filename || input.upload.param,
     }));
-    const finish = async (raw: RawImage): Promise<EncodedImage> => {
-      const encoded = await encodeImage(raw, encodeOpts);
+    // Previews use the cheap border matte: a segmentation matte costs seconds, more than the preview is worth.
+    const finish = async (raw: RawImage, preview = false): Promise<EncodedImage> => {
+      const encoded = await encodeImage(raw, { ...encodeOpts, signal: ctx.signal, ...(preview ? { matting: 'border' as const } : {}) });
       if (!this.deps.credentials) return encoded;
       const signed = await this.deps.credentials.sign({
         image: encoded.data,
@@ -139,7 +140,7 @@ export class ImagePipeline {
             if (ctx.signal.aborted || p.partialIndex >= request.partialImages) return;
             // A blocked preview is skipped, never sent; the final image decides the request.
             if (moderator && !(await moderatePartial(moderator, p.image, request.moderation, { ...gate, ...p }))) return;
-            const image = await finish(p.image);
+            const image = await finish(p.image, true);
             partialsPerImage[p.imageIndex] = (partialsPerImage[p.imageIndex] ?? 0) + 1;
             await ctx.onPartial?.({ imageIndex: p.imageIndex, partialIndex: p.partialIndex, image });
           });
