@@ -5,7 +5,7 @@
  */
 import type { RawImage } from '../../imaging/raw-image.ts';
 import { denoise, throwIfAborted } from './denoise.ts';
-import { decodeLatents, previewHandler, type PipelineJob } from './job.ts';
+import { decodeLatents, denoiseParams, type PipelineJob } from './job.ts';
 import { imageToTensor } from '../image-tensor.ts';
 
 /** Scheduler steps to set and the index to start from so that `steps` evaluations run at this strength. */
@@ -49,24 +49,7 @@ export async function imageToImage(job: PipelineJob, images: RawImage[], strengt
   job.scheduler.setTimesteps(total);
   const noise = job.rng.randn(imageLatents.length);
   const latents = job.scheduler.addNoise(imageLatents, noise, start);
-  const final = await denoise({
-    model: job.model,
-    scheduler: job.scheduler,
-    latents,
-    batch: job.batch,
-    latentHeight: job.latentHeight,
-    latentWidth: job.latentWidth,
-    startIndex: start,
-    cond: job.cond,
-    pixelHeight: job.height,
-    pixelWidth: job.width,
-    rng: job.rng,
-    previewAfter: job.previewAfter,
-    onPreview: previewHandler(job),
-    onProgress: job.onProgress,
-    signal: job.signal,
-    onStepTime: job.timings ? (ms) => job.timings?.unetSteps.push(ms) : undefined,
-  });
+  const final = await denoise({ ...denoiseParams(job), latents, startIndex: start });
   return decodeLatents(job, final);
 }
 

@@ -11,31 +11,16 @@
  */
 import type { RawImage } from '../../imaging/raw-image.ts';
 import { imageToTensor, maskToWeights } from '../image-tensor.ts';
-import { denoise, type DenoiseParams } from './denoise.ts';
+import { denoise } from './denoise.ts';
 import { img2imgSchedule, maxSteps, startingLatents } from './image-to-image.ts';
-import { decodeLatents, previewHandler, type PipelineJob } from './job.ts';
+import { decodeLatents, denoiseParams, type PipelineJob } from './job.ts';
 
 export async function inpaint(job: PipelineJob, images: RawImage[], mask: RawImage, strength = 1): Promise<RawImage[]> {
   const original = await imageToTensor(images[0], job.width, job.height);
   const pixelMask = await maskToWeights(mask, job.width, job.height);
   const { total, start } = img2imgSchedule(job.steps, strength, maxSteps(job));
   job.scheduler.setTimesteps(total);
-  const common: Omit<DenoiseParams, 'latents' | 'startIndex'> = {
-    model: job.model,
-    scheduler: job.scheduler,
-    batch: job.batch,
-    latentHeight: job.latentHeight,
-    latentWidth: job.latentWidth,
-    cond: job.cond,
-    pixelHeight: job.height,
-    pixelWidth: job.width,
-    rng: job.rng,
-    previewAfter: job.previewAfter,
-    onPreview: previewHandler(job),
-    onProgress: job.onProgress,
-    signal: job.signal,
-    onStepTime: job.timings ? (ms) => job.timings?.unetSteps.push(ms) : undefined,
-  };
+  const common = denoiseParams(job);
   let final: Float32Array;
   if (job.model.inpaintingUnet) {
     // diffusers' order: the starting noise first, then the masked image's latents.

@@ -6,7 +6,7 @@ import type { RawImage } from '../../imaging/raw-image.ts';
 import type { LoadedModel } from '../loaded-model.ts';
 import type { Scheduler } from '../schedulers/scheduler.ts';
 import type { TorchGenerator } from '../torch-random.ts';
-import type { Conditioning } from './denoise.ts';
+import type { Conditioning, DenoiseParams } from './denoise.ts';
 
 export interface PipelineJob {
   model: LoadedModel;
@@ -59,4 +59,24 @@ export async function decodeLatents(job: PipelineJob, latents: Float32Array): Pr
   const images = await job.model.decoder.decode(latents, job.batch, latentShape(job));
   if (job.timings) job.timings.decode += performance.now() - started;
   return images;
+}
+
+/** The UNet loop's parameters every task shares; each pipeline adds its starting latents and start index. */
+export function denoiseParams(job: PipelineJob): Omit<DenoiseParams, 'latents' | 'startIndex'> {
+  return {
+    model: job.model,
+    scheduler: job.scheduler,
+    batch: job.batch,
+    latentHeight: job.latentHeight,
+    latentWidth: job.latentWidth,
+    cond: job.cond,
+    pixelHeight: job.height,
+    pixelWidth: job.width,
+    rng: job.rng,
+    previewAfter: job.previewAfter,
+    onPreview: previewHandler(job),
+    onProgress: job.onProgress,
+    signal: job.signal,
+    onStepTime: job.timings ? (ms) => job.timings?.unetSteps.push(ms) : undefined,
+  };
 }
