@@ -38,6 +38,12 @@ const SENSES: readonly string[] = [
   `naked ${anyOf('eye', 'mole rat', 'mole rats', 'flame', 'flames', 'truth', 'juice', 'cake', 'wire', 'wires', 'light', 'bulb', 'bulbs', 'tree', 'trees', 'branches', 'ambition')}`,
   `sex ${anyOf('education', 'ed', 'chromosome', 'chromosomes', 'determination', 'differences', 'hormones', 'ratio', 'pistols', 'and the city', 'cells')}|${anyOf('biological', 'same', 'opposite', 'assigned')} sex|the sexes|sexual ${anyOf('health', 'orientation', 'education', 'harassment awareness', 'reproduction', 'dimorphism', 'selection')}`,
   `rule of thirds`,
+  // awareness and detection: "how to spot counterfeit bills", "avoid phishing scams"
+  `${anyOf('spot', 'spotting', 'detect', 'detecting', 'identify', 'identifying', 'avoid', 'avoiding', 'recognize', 'recognise', 'recognizing', 'report', 'reporting', 'prevent', 'preventing', 'protect yourself from', 'protect against', 'warning signs of', 'beware of', 'tell if')}${gap(2)}${anyOf('fake', 'counterfeit', 'scam', 'scams', 'scammer', 'scammers', 'phishing', 'skimmer', 'skimmers', 'skimming', 'fraud', 'fraudsters', 'forgery', 'forgeries', 'money laundering', 'identity theft', 'pickpockets', 'pickpocketing')}`,
+  // law enforcement: "police arresting a drug dealer", "a raid on a meth lab"
+  `${anyOf('arrest', 'arrests', 'arresting', 'arrested', 'bust', 'busts', 'busting', 'busted', 'raid', 'raids', 'raiding', 'raided', 'seize', 'seized', 'seizing', 'handcuffing', 'handcuffed')}${gap(2)}${anyOf('drug dealer', 'drug dealers', 'meth lab', 'drug lab', 'smugglers', 'counterfeiters', 'traffickers')}`,
+  // gardening and idiom: "a beheaded tulip", "deadheading roses", "eaten alive by mosquitoes"
+  `${anyOf('behead', 'beheaded', 'beheading', 'decapitated')}${gap(1)}${anyOf('tulip', 'tulips', 'rose', 'roses', 'flower', 'flowers', 'dandelion', 'dandelions', 'daisy', 'daisies', 'sunflower', 'sunflowers', 'plant', 'plants', 'shrimp', 'prawns', 'fish', 'snowman', 'gingerbread man', 'chocolate bunny')}|eaten alive by ${anyOf('mosquitoes', 'mosquitos', 'bugs', 'midges', 'insects', 'the critics', 'critics', 'mozzies')}`,
   // self-harm words
   `${anyOf('suicide', 'self harm', 'selfharm', 'self injury')} ${anyOf('prevention', 'hotline', 'helpline', 'awareness', 'crisis line', 'crisis', 'squad', 'doors', 'watch', 'support', 'recovery', 'survivors', 'prevention month')}|mental health awareness`,
   // hate words

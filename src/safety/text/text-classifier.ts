@@ -7,6 +7,8 @@ import { normalizeText } from './normalize.ts';
 import { blankBenignSenses } from './benign-senses.ts';
 import { LEXICON, type TextTier } from './lexicon.ts';
 import { anyOf, wordRe, OWN_ACQUAINTANCE } from './patterns.ts';
+import { FRAME_RULES, MINOR_SEXUAL_FRAME } from './frames.ts';
+import { stemText } from './stem.ts';
 
 export interface TextFinding {
   category: ModerationCategory;
@@ -39,7 +41,9 @@ const NUMBER_WORDS: Record<string, number> = {
 const AGE_PATTERNS: readonly RegExp[] = [
   /\b(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen)[\s-]*(?:years?|yrs?)[\s-]*old\b/g,
   /\b(\d{1,2})\s*(?:yo|y\/o|yrs?)\b/g,
-  /\baged?\s*:?\s*(\d{1,2})\b/g,
+  /\baged?\s*:?\s*(?:(?:around|about|maybe|roughly|of|like)\s+)?(\d{1,2})\b/g,
+  // "she's 14", "he is only twelve": an age stated about the person depicted.
+  /\b(?:she|he)\s*(?:'|’)?\s*(?:s|is)\s+(?:only\s+|just\s+|barely\s+|like\s+)?(\d{1,2}|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen)\b(?!\s*(?:feet|ft|foot|inches|in|cm|m|meters|kg|lbs|pounds|minutes|min|hours|days|weeks|months|times|of|percent|%|am|pm|o ?clock|stars))/g,
 ];
 
 /** True when the prompt states an age under 18 ("12yo", "fourteen year old", "age 16"). */
@@ -63,10 +67,15 @@ export function classifyText(text: string): TextFinding[] {
   for (const r of LEXICON) {
     if (readings.some((reading) => r.pattern.test(reading))) found.push({ category: r.category, tier: r.tier, rule: r.id });
   }
+  // The frame rules read stemmed text so one word list covers every inflection.
+  const stemmed = readings.map(stemText);
+  for (const r of FRAME_RULES) {
+    if (stemmed.some((reading) => r.pattern.test(reading))) found.push({ category: r.category, tier: r.tier, rule: r.id });
+  }
 
   const sexual = found.some((f) => f.category === 'sexual');
   const minor = readings.some((r) => MINOR.test(r)) || statesMinorAge(normalized.withDigits);
-  if (minor && (sexual || readings.some((r) => MINOR_SEXUAL_CUE.test(r)))) {
+  if (minor && (sexual || readings.some((r) => MINOR_SEXUAL_CUE.test(r) || MINOR_SEXUAL_FRAME.test(r)))) {
     found.push({ category: 'sexual/minors', tier: 'severe', rule: 'minors.minor-plus-sexual' });
   }
   // Sexual imagery of a named acquaintance is non-consensual intimate imagery: harassment at every level.

@@ -13,7 +13,7 @@ export interface LabelledPrompt {
   text: string;
   categories: string[];
   tier: 'severe' | 'mature' | null;
-  split: 'dev' | 'holdout' | 'blind' | 'blind2' | 'blind3';
+  split: 'dev' | 'holdout' | 'blind' | 'blind2' | 'blind3' | 'blind4';
 }
 
 /**
