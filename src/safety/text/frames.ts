@@ -24,8 +24,7 @@ function rule(id: string, category: ModerationCategory, tier: TextTier, source: 
 // ---- shared concepts ----
 const POSS = w('my', 'your', 'his', 'her', 'their', 'our', 'a', 'the', 'someone s', 'its');
 const BODY_PART = w(
-  'head', 'skull', 'face', 'eye', 'eyes', 'throat', 'neck', 'chest', 'heart', 'stomach', 'belly', 'gut', 'back',
-  'brain', 'temple', 'spine', 'ribs',
+  'head', 'skull', 'face', 'eye', 'eyes', 'throat', 'neck', 'chest', 'heart', 'stomach', 'belly', 'brain', 'temple',
 );
 const PERSON_WORD = w(
   'man', 'woman', 'person', 'guy', 'girl', 'boy', 'child', 'kid', 'baby', 'victim', 'body', 'corpse', 'soldier',
@@ -34,7 +33,7 @@ const PERSON_WORD = w(
 
 // ---- violence/graphic ----
 const VIOLENT_ACT = w(
-  'stab', 'slash', 'slit', 'behead', 'decapitate', 'dismember', 'mutilate', 'disembowel', 'eviscerate', 'gut',
+  'stab', 'slash', 'slit', 'behead', 'decapitate', 'dismember', 'mutilate', 'disembowel', 'eviscerate',
   'torture', 'maim', 'shoot', 'blow off', 'blow apart', 'blow up', 'chop', 'hack', 'sever', 'gouge', 'rip', 'tear',
   'crush', 'smash', 'bludgeon', 'impale', 'execute', 'slaughter', 'butcher', 'massacre', 'murder', 'kill', 'strangle',
   'maul', 'bite', 'eat alive', 'skin alive', 'skin', 'flay', 'burn', 'beat', 'cut', 'saw', 'chainsaw', 'rip apart',
@@ -44,12 +43,11 @@ const GORE_SIGN = w(
   'blood', 'bloody', 'bleed', 'gore', 'gory', 'guts', 'brains', 'brain matter', 'entrails', 'intestines', 'innards',
   'organs', 'viscera', 'flesh', 'raw flesh', 'severed', 'splatter', 'splattered', 'gush', 'spurt', 'pulp',
   'mangled', 'exposed bone', 'broken bones', 'gash', 'corpse', 'dead body', 'carnage',
-  'mutilated', 'in half', 'in pieces', 'to pieces', 'eyeball', 'eyeballs',
+  'mutilated', 'eyeball', 'eyeballs',
 );
 const GORE_STRONG_SIGN = w(
   'gore', 'gory', 'guts', 'brains', 'brain matter', 'entrails', 'intestines', 'innards', 'organs', 'viscera',
   'raw flesh', 'severed', 'gushing', 'spurting', 'splattered', 'pulp', 'mangled', 'exposed bone', 'eyeball', 'eyeballs',
-  'in half', 'in pieces', 'to pieces',
 );
 const STRONG_GORE = w(
   'decapitated', 'decapitation', 'beheaded', 'disemboweled', 'disembowelled', 'eviscerated', 'dismembered',
@@ -109,7 +107,10 @@ const DEHUMANIZE = w(
   'invading', 'perverts', 'pedophiles', 'groomers', 'rapists', 'terrorists', 'criminals', 'savages', 'filth',
   'scum', 'degenerates', 'inferior', 'snakes', 'leeches',
 );
-const DEHUMANIZE_LINK = w('are', 'is', 'as', 'like', 'into', 'being', 'r', 'were', 'drawn as', 'shown as', 'depicted as', 'portrayed as', 'turned into');
+const DEHUMANIZE_LINK = w(
+  'are', 'is', 'as', 'like', 'into', 'being', 'r', 'were', 'drawn as', 'shown as', 'depicted as', 'portrayed as', 'turned into',
+  'drawn like', 'shown like', 'depicted like', 'look like', 'looking like', 'as if they were', 'compared to',
+);
 const FILLER = `(?: ${w('all', 'just', 'nothing but', 'dirty', 'filthy', 'disgusting', 'stinking', 'diseased', 'a', 'an', 'the', 'bunch of', 'pack of', 'swarm of')})*`;
 /** Extremist slogans that call for or celebrate harm (severe) and the codes and labels of the movements (mature). */
 const EXTREMIST_SLOGAN = w(
@@ -128,14 +129,15 @@ const TARGET = `(?:${w('my', 'our')}${gap(1)}${w(
   'stepmom', 'stepdad', 'crush', 'bully', 'principal', 'tenant', 'employee', 'student', 'mother in law', 'neighbors',
 )}|${w('the', 'this', 'that')}${gap(1)}${w('new', 'fat', 'weird', 'quiet', 'ugly')}? ?${w('girl', 'boy', 'kid', 'guy', 'woman', 'man', 'teacher', 'lady')} ${w('at', 'from', 'in')} ${w('my', 'our', 'the')}? ?${w('school', 'work', 'office', 'class', 'gym', 'church', 'team', 'building', 'street')})`;
 const ABUSE = w(
-  'whore', 'slut', 'skank', 'bitch', 'cunt', 'loser', 'freak', 'idiot', 'moron', 'retard', 'pig', 'cow', 'whale',
+  'whore', 'slut', 'skank', 'bitch', 'cunt', 'loser', 'freak', 'idiot', 'moron', 'retard',
   'stupid', 'worthless', 'pathetic', 'disgusting', 'nobody would miss you', 'nobody likes you',
   'kill yourself', 'kys', 'in a coffin', 'crosshairs', 'we know where you live', 'i know where you live',
   'you re next', 'naked', 'nude', 'topless', 'humiliating', 'humiliate', 'embarrassing', 'mock', 'ridicule',
   'so i can send it', 'so everyone can see', 'send it to her family', 'send it to his family',
 );
 /** The target's face put on an animal's body ("my ex's face on a pig's body"). */
-const ANIMAL_BODY = `${w('face', 'head')} on ${w('a', 'the')} ${w('pig', 'cow', 'whale', 'rat', 'dog', 'hog', 'donkey', 'monkey', 'cockroach')}(?: s)? ${w('body')}`;
+const INSULT_ANIMAL = w('pig', 'cow', 'whale', 'rat', 'dog', 'hog', 'donkey', 'monkey', 'cockroach', 'slug', 'worm');
+const ANIMAL_BODY = `${w('face', 'head')} on ${w('a', 'the', 'an')} ${INSULT_ANIMAL}(?: s)? ${w('body')}|${w('as', 'like', 'into', 'look like')} ${w('a', 'an')}(?: ${w('fat', 'ugly', 'dirty', 'disgusting', 'stupid', 'filthy', 'smelly')})* ${INSULT_ANIMAL}`;
 const THREAT = w(
   'crosshairs', 'crosshair', 'we know where you live', 'i know where you live', 'you re next', 'you are next',
   'you will pay', 'watch your back', 'we are coming for you', 'coming for you', 'you will die', 'your days are numbered',
@@ -189,6 +191,17 @@ const SUGGESTIVE_MINOR = w(
   'molest', 'molested', 'molesting', 'grooming', 'nude', 'naked', 'no clothes', 'lewd', 'erotic', 'seductive',
 );
 
+const SELF_VERB = w(
+  'kill', 'hang', 'shoot', 'stab', 'cut', 'burn', 'starve', 'harm', 'hurt', 'poison', 'drown', 'suffocate',
+  'overdose', 'slit', 'strangle', 'electrocute', 'choke', 'unalive', 'mutilate', 'slice', 'carve',
+);
+const REFLEXIVE = w('myself', 'yourself', 'himself', 'herself', 'themselves', 'themself', 'yourselves');
+const SEXUAL_ABUSE = w(
+  'molest', 'molested', 'molesting', 'molestation', 'groped', 'groping', 'fondled', 'fondling', 'sexually assaulted',
+  'sexually assaulting', 'sexual assault', 'sexually abused', 'sexually abusing', 'forced to have sex', 'forced sex',
+  'non consensual sex', 'drugged and raped', 'date rape',
+);
+
 /** Rules over the stemmed reading. Exported for tests and the classifier. */
 export const FRAME_RULES: readonly LexiconRule[] = [
   // A violent act next to blood is depicted violence (mature); next to gore proper it is graphic (severe).
@@ -205,6 +218,7 @@ export const FRAME_RULES: readonly LexiconRule[] = [
   rule('frame.self-harm.method-intent', 'self-harm', 'severe', near(SH_METHOD, `${SH_INTENT_STRONG}|${w('die', 'to die')}`, 6)),
   rule('frame.self-harm.place-intent', 'self-harm', 'mature', near(SH_PLACE, SH_INTENT_STRONG, 6)),
   rule('frame.self-harm.own-life', 'self-harm', 'mature', OWN_LIFE),
+  rule('frame.self-harm.reflexive', 'self-harm', 'severe', `${SELF_VERB} ${REFLEXIVE}`),
   rule('frame.self-harm.pro-ed', 'self-harm', 'severe', PRO_ED),
   rule('frame.self-harm.glorify', 'self-harm', 'severe', near(SH_ACT, SH_GLORIFY, 6)),
 
@@ -225,6 +239,7 @@ export const FRAME_RULES: readonly LexiconRule[] = [
   rule('frame.sexual.slang-act', 'sexual', 'severe', near(SEX_SLANG_ACT, EXPLICIT_CUE, 6)),
   rule('frame.sexual.body-act', 'sexual', 'severe', near(SEX_BODY, SEX_BODY_CONTEXT, 3)),
   rule('frame.sexual.breasts-shown', 'sexual', 'mature', near(BREAST_SLANG, SEX_BODY_CONTEXT, 3)),
+  rule('frame.sexual.abuse', 'sexual', 'severe', SEXUAL_ABUSE),
   rule('frame.sexual.fake-nude', 'sexual', 'severe', FAKE_NUDE),
 ];
 

@@ -9,6 +9,7 @@ import { LEXICON, type TextTier } from './lexicon.ts';
 import { anyOf, wordRe, OWN_ACQUAINTANCE } from './patterns.ts';
 import { FRAME_RULES, MINOR_SEXUAL_FRAME } from './frames.ts';
 import { stemText } from './stem.ts';
+import { fuzzyHits } from './fuzzy.ts';
 
 export interface TextFinding {
   category: ModerationCategory;
@@ -72,10 +73,13 @@ export function classifyText(text: string): TextFinding[] {
   for (const r of FRAME_RULES) {
     if (stemmed.some((reading) => r.pattern.test(reading))) found.push({ category: r.category, tier: r.tier, rule: r.id });
   }
+  for (const hit of readings.flatMap(fuzzyHits)) {
+    found.push({ category: hit.category, tier: hit.tier, rule: `fuzzy.${hit.category}` });
+  }
 
   const sexual = found.some((f) => f.category === 'sexual');
   const minor = readings.some((r) => MINOR.test(r)) || statesMinorAge(normalized.withDigits);
-  if (minor && (sexual || readings.some((r) => MINOR_SEXUAL_CUE.test(r) || MINOR_SEXUAL_FRAME.test(r)))) {
+  if (minor && (sexual || readings.some((r) => MINOR_SEXUAL_CUE.test(r)) || stemmed.some((r) => MINOR_SEXUAL_FRAME.test(r)))) {
     found.push({ category: 'sexual/minors', tier: 'severe', rule: 'minors.minor-plus-sexual' });
   }
   // Sexual imagery of a named acquaintance is non-consensual intimate imagery: harassment at every level.
