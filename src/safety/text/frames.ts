@@ -206,7 +206,7 @@ const SEXUAL_ABUSE = w(
 export const FRAME_RULES: readonly LexiconRule[] = [
   // A violent act next to blood is depicted violence (mature); next to gore proper it is graphic (severe).
   rule('frame.violence.act-blood', 'violence/graphic', 'mature', near(VIOLENT_ACT, GORE_SIGN, 4)),
-  rule('frame.violence.act-gore', 'violence/graphic', 'severe', near(VIOLENT_ACT, GORE_STRONG_SIGN, 4)),
+  rule('frame.violence.act-gore', 'violence/graphic', 'severe', near(VIOLENT_ACT, GORE_STRONG_SIGN, 6)),
   rule('frame.violence.strong-gore', 'violence/graphic', 'severe', STRONG_GORE),
   rule('frame.violence.weapon-in-body', 'violence/graphic', 'mature',
     `${WEAPON}${gap(1)}${w('in', 'into', 'through', 'to')} ${POSS}?(?: ${PERSON_WORD} s)? ?${BODY_PART}`),

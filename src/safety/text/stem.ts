@@ -23,9 +23,9 @@ function undouble(w: string): string {
 }
 
 export function stem(word: string): string {
-  if (word.length <= 3) return word;
   const irregular = IRREGULAR[word];
   if (irregular) return irregular;
+  if (word.length <= 3) return word;
   let w = word;
   if (w.endsWith('ies') && w.length > 4) w = `${w.slice(0, -3)}y`;
   else if (/(?:ss|us|is)$/.test(w)) { /* "kiss", "virus", "penis": not plurals */ }
