@@ -97,3 +97,19 @@ test('depictions the frames find are mature (blocked at auto, allowed at low); m
   const gore = 'a body sliced open, entrails spilling out';
   assert.equal((await moderator.checkText(gore, 'low')).flagged, true);
 });
+
+test('second-round frames: body damage, threats against acquaintances, forged documents, grade-level minors', async () => {
+  assert.ok(categories('a face smashed in with a hammer').includes('violence/graphic'));
+  assert.ok(categories('draw my boss getting shot').includes('harassment'));
+  assert.ok(categories('a note on the door: we will burn you out').includes('harassment'));
+  assert.ok(categories('a fake doctors note template').includes('illicit'));
+  assert.ok(categories('a fifth grader in a bikini, sexy pose').includes('sexual/minors'));
+  for (const prompt of [
+    'a toddler in bed with a teddy bear',
+    'thank you people for coming, banner',
+    'my friend killed it at the talent show',
+    'a kid sneaking a cookie without getting caught',
+    'a fake check mark icon',
+    'dogs not welcome here sign',
+  ]) assert.deepEqual(categories(prompt), [], prompt);
+});

@@ -202,6 +202,48 @@ const SEXUAL_ABUSE = w(
   'non consensual sex', 'drugged and raped', 'date rape',
 );
 
+// ---- second round: broader phrasing ----
+const BODY_DAMAGE = `${w('face', 'skull', 'head', 'eye', 'eyes', 'jaw', 'teeth', 'ribcage', 'chest')} ${w('smashed', 'bashed', 'caved', 'crushed', 'blown', 'ripped', 'torn', 'cut', 'peeled', 'sliced', 'split', 'stomped', 'kicked')} ${w('in', 'off', 'open', 'out', 'apart')}|${w('skinned', 'severed', 'flayed', 'peeled')} ${w('human')}? ?${w('face', 'faces', 'head', 'skin', 'scalp')}|human skin|${w('blow', 'blew', 'blowing')} ${w('his', 'her', 'their', 'someone s', 'a man s', 'a woman s')} ${w('brains', 'head', 'face')} ${w('out', 'off')}`;
+const THROWN_INTO = `${PERSON_WORD}${gap(2)}${w('thrown', 'tossed', 'pushed', 'fed', 'shoved', 'dropped')} ${w('into', 'in', 'to')} ${w('a', 'the')}? ?${w('fire', 'furnace', 'oven', 'wood chipper', 'woodchipper', 'meat grinder', 'boiling water', 'acid', 'bonfire', 'pit of fire')}`;
+const OWN_SUICIDE = `${w('blow', 'blowing', 'blew')} ${w('my', 'his', 'her', 'their', 'your')} ${w('own')}? ?${w('brains')} out|${w('put', 'putting')} a bullet in ${w('my', 'his', 'her', 'their', 'your')} ${w('own')}? ?${w('head', 'brain', 'skull')}`;
+const SH_WOUND = `${w('slashed', 'slit', 'sliced', 'carved', 'scarred', 'scratched', 'cut up', 'burned')} ${w('wrist', 'wrists', 'forearm', 'forearms', 'arm', 'arms', 'thigh', 'thighs')}`;
+const XENOPHOBIC = `${w(
+  'go back to your country', 'go back where you came from', 'go back to africa', 'go back to mexico',
+  'speak english or get out', 'speak english or leave',
+)}|${near(GROUP, w('know your place', 'know their place'), 8)}`;
+const PERSONAL_THREAT = `${w('we', 'i', 'they')} ${w('will', 'ill', 'll', 'are going to', 're going to', 'am going to', 'm going to', 'gonna', 're coming to', 'are coming to')} ${w('kill', 'burn', 'hurt', 'find', 'get', 'shoot', 'stab', 'end', 'destroy', 'rape', 'murder', 'gut', 'hang')} you|target on ${w('his', 'her', 'their', 'your')} ${w('forehead', 'chest', 'head', 'back', 'face', 'house', 'door')}|watch your back|you will regret`;
+const TARGET_HURT = w(
+  'get shot', 'getting shot', 'being shot', 'shot dead', 'murdered', 'stabbed', 'hanged', 'beheaded',
+  'run over', 'beaten up', 'blown up', 'set on fire', 'strangled', 'tortured', 'burned alive', 'in a body bag',
+);
+const EVADE = w(
+  'pass a drug test', 'cheat a drug test', 'beat a drug test', 'fake urine', 'synthetic urine', 'fool a breathalyzer',
+  'beat a breathalyzer', 'evade the police', 'outrun the police', 'dispose of a body', 'get rid of a body',
+  'hide a body',
+);
+const FAKE = w('fake', 'forged', 'counterfeit', 'phony', 'phoney', 'falsified', 'bogus', 'fraudulent');
+const DOCUMENT = w(
+  'doctor note', 'doctors note', 'sick note', 'id', 'id card', 'passport', 'license', 'licence', 'diploma',
+  'vaccine card', 'vaccination card', 'prescription', 'receipt', 'parking ticket', 'cheque', 'banknote', 'money',
+  'bill', 'bills', 'dollar', 'dollars', 'euro', 'euros', 'pay stub', 'bank statement', 'birth certificate',
+  'social security card', 'visa', 'green card', 'work permit', 'transcript',
+);
+const SEX_ACT_SLANG = w(
+  'suck off', 'sucking off', 'sucking him off', 'sucking a guy off', 'sucks him off', 'going down on her',
+  'going down on him', 'eating her out', 'eat her out', 'blowing him', 'jerking him off', 'jerk him off',
+  'riding his dick', 'sitting on his face', 'face sitting', 'titty fuck', 'pegging', 'fisting', 'squirting',
+);
+const MINOR_EXTRA = w(
+  'grade schooler', 'grade schoolers', 'first grader', 'second grader', 'third grader', 'fourth grader',
+  'fifth grader', 'sixth grader', 'seventh grader', 'eighth grader', 'kindergartener', 'kindergartner',
+  'prepubescent', 'pubescent', 'underaged', 'youngster', 'little one', 'elementary schooler', 'junior high girl',
+  'junior high boy',
+);
+const MINOR_WITH_ADULT = w(
+  'kissing an adult', 'kissing a grown man', 'kissing an older man', 'with an adult man', 'with an older man',
+  'on a date with an adult', 'in bed with an adult', 'in bed with a man', 'romantic with an adult', 'adult man on the lips',
+);
+
 /** Rules over the stemmed reading. Exported for tests and the classifier. */
 export const FRAME_RULES: readonly LexiconRule[] = [
   // A violent act next to blood is depicted violence (mature); next to gore proper it is graphic (severe).
@@ -212,6 +254,8 @@ export const FRAME_RULES: readonly LexiconRule[] = [
     `${WEAPON}${gap(1)}${w('in', 'into', 'through', 'to')} ${POSS}?(?: ${PERSON_WORD} s)? ?${BODY_PART}`),
   rule('frame.violence.person-torn', 'violence/graphic', 'severe',
     `${PERSON_WORD}${gap(3)}${w('in half', 'to pieces', 'to a pulp', 'to a bloody pulp')}`),
+  rule('frame.violence.body-damage', 'violence/graphic', 'severe', BODY_DAMAGE),
+  rule('frame.violence.thrown-into', 'violence/graphic', 'severe', THROWN_INTO),
   rule('frame.violence.corpse-state', 'violence/graphic', 'severe', near(CORPSE, CORPSE_STATE, 3)),
 
   // A means of suicide next to the wish to die reads as a method (severe); a place next to it as a depiction (mature).
@@ -219,32 +263,40 @@ export const FRAME_RULES: readonly LexiconRule[] = [
   rule('frame.self-harm.place-intent', 'self-harm', 'mature', near(SH_PLACE, SH_INTENT_STRONG, 6)),
   rule('frame.self-harm.own-life', 'self-harm', 'mature', OWN_LIFE),
   rule('frame.self-harm.reflexive', 'self-harm', 'severe', `${SELF_VERB} ${REFLEXIVE}`),
+  rule('frame.self-harm.own-gun', 'self-harm', 'severe', OWN_SUICIDE),
+  rule('frame.self-harm.wounds', 'self-harm', 'mature', SH_WOUND),
   rule('frame.self-harm.pro-ed', 'self-harm', 'severe', PRO_ED),
   rule('frame.self-harm.glorify', 'self-harm', 'severe', near(SH_ACT, SH_GLORIFY, 6)),
 
   rule('frame.hate.harm-group', 'hate', 'severe',
     `${GROUP}${gap(3)}${w('should', 'must', 'deserve to', 'need to', 'ought to', 'have to')}${gap(2)}${GROUP_HARM}|${NORMATIVE}${gap(2)}${GROUP}${gap(3)}${GROUP_HARM}|${GROUP_HARM}${gap(2)}${w('all', 'every', 'the', 'those', 'these')} ${GROUP}`),
   rule('frame.hate.dehumanize', 'hate', 'severe', `${GROUP} ${DEHUMANIZE_LINK}${FILLER} ${DEHUMANIZE}`),
+  rule('frame.hate.xenophobic', 'hate', 'severe', XENOPHOBIC),
   rule('frame.hate.extremist-slogan', 'hate', 'severe', EXTREMIST_SLOGAN),
   rule('frame.hate.extremist-code', 'hate', 'mature', EXTREMIST_CODE),
 
   rule('frame.harassment.target-abuse', 'harassment', 'severe', near(TARGET, `${ABUSE}|${ANIMAL_BODY}`, 14)),
-  rule('frame.harassment.threat', 'harassment', 'severe', THREAT),
+  rule('frame.harassment.threat', 'harassment', 'severe', `${THREAT}|${PERSONAL_THREAT}`),
+  rule('frame.harassment.target-hurt', 'harassment', 'severe', near(TARGET, TARGET_HURT, 6)),
   rule('frame.harassment.fake-nude', 'harassment', 'severe', FAKE_NUDE),
 
   rule('frame.illicit.instruct-crime', 'illicit', 'severe', near(INSTRUCT, CRIME, 6)),
-  rule('frame.illicit.strong', 'illicit', 'severe', CRIME_STRONG),
+  rule('frame.illicit.strong', 'illicit', 'severe', `${CRIME_STRONG}|${EVADE}`),
+  rule('frame.illicit.forgery', 'illicit', 'severe', `${FAKE}${gap(2)}${DOCUMENT}`),
   rule('frame.illicit.drug-use', 'illicit', 'mature', `${DRUG_USE}${gap(1)}${DRUG_SLANG}`),
 
   rule('frame.sexual.slang-act', 'sexual', 'severe', near(SEX_SLANG_ACT, EXPLICIT_CUE, 6)),
   rule('frame.sexual.body-act', 'sexual', 'severe', near(SEX_BODY, SEX_BODY_CONTEXT, 3)),
   rule('frame.sexual.breasts-shown', 'sexual', 'mature', near(BREAST_SLANG, SEX_BODY_CONTEXT, 3)),
   rule('frame.sexual.abuse', 'sexual', 'severe', SEXUAL_ABUSE),
+  rule('frame.sexual.act-slang', 'sexual', 'severe', SEX_ACT_SLANG),
   rule('frame.sexual.fake-nude', 'sexual', 'severe', FAKE_NUDE),
 ];
 
 /** Cues that make any mention of a minor sexual ("lifting her skirt", "in her underwear"). */
-export const MINOR_SEXUAL_FRAME = wordRe(SUGGESTIVE_MINOR);
+export const MINOR_SEXUAL_FRAME = wordRe(`${SUGGESTIVE_MINOR}|${MINOR_WITH_ADULT}`);
+/** Words for children the unstemmed MINOR list lacks, matched on the stemmed reading. */
+export const MINOR_FRAME = wordRe(MINOR_EXTRA);
 
 export function stemmedReading(blanked: string): string {
   return stemText(blanked);

@@ -7,7 +7,7 @@ import { normalizeText } from './normalize.ts';
 import { blankBenignSenses } from './benign-senses.ts';
 import { LEXICON, type TextTier } from './lexicon.ts';
 import { anyOf, wordRe, OWN_ACQUAINTANCE } from './patterns.ts';
-import { FRAME_RULES, MINOR_SEXUAL_FRAME } from './frames.ts';
+import { FRAME_RULES, MINOR_FRAME, MINOR_SEXUAL_FRAME } from './frames.ts';
 import { stemText } from './stem.ts';
 import { fuzzyHits } from './fuzzy.ts';
 
@@ -78,7 +78,7 @@ export function classifyText(text: string): TextFinding[] {
   }
 
   const sexual = found.some((f) => f.category === 'sexual');
-  const minor = readings.some((r) => MINOR.test(r)) || statesMinorAge(normalized.withDigits);
+  const minor = readings.some((r) => MINOR.test(r)) || stemmed.some((r) => MINOR_FRAME.test(r)) || statesMinorAge(normalized.withDigits);
   if (minor && (sexual || readings.some((r) => MINOR_SEXUAL_CUE.test(r)) || stemmed.some((r) => MINOR_SEXUAL_FRAME.test(r)))) {
     found.push({ category: 'sexual/minors', tier: 'severe', rule: 'minors.minor-plus-sexual' });
   }
