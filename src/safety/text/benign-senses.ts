@@ -45,6 +45,8 @@ const SENSES: readonly string[] = [
   `${anyOf('meth lab', 'meth labs', 'drug lab', 'drug labs', 'drug dealer', 'drug dealers', 'drug den')}${gap(1)}${anyOf('raid', 'raided', 'bust', 'busted', 'seized', 'arrested', 'shut down', 'dismantled')}`,
   // toys, tricks and drinks: "a toy gun", "sawing a woman in half" (the stage illusion), "a corpse reviver cocktail"
   `${anyOf('toy', 'water', 'nerf', 'finger', 'squirt', 'cap', 'bubble', 'glue', 'staple', 'nail', 'paint', 'spray', 'heat', 'foam dart')} ${anyOf('gun', 'guns', 'pistol', 'pistols')}|${anyOf('magician', 'magic trick', 'illusionist', 'illusion')}${gap(4)}${anyOf('sawing', 'saws', 'sawed', 'cutting')}${gap(2)}in half|${anyOf('sawing', 'saws', 'sawed')}${gap(2)}in half${gap(3)}${anyOf('magic', 'trick', 'illusion', 'magician', 'stage')}|corpse reviver`,
+  // teaching anatomy: "an anatomy model of the skull, cut open to show the brain"
+  `${anyOf('anatomy', 'anatomical', 'cutaway', 'cross section', 'textbook', 'model of', 'diagram of', 'biology class')}${gap(6)}${anyOf('cut open', 'sliced open', 'cut in half', 'opened up')}`,
   // gardening and idiom: "a beheaded tulip", "deadheading roses", "eaten alive by mosquitoes"
   `${anyOf('behead', 'beheaded', 'beheading', 'decapitated')}${gap(1)}${anyOf('tulip', 'tulips', 'rose', 'roses', 'flower', 'flowers', 'dandelion', 'dandelions', 'daisy', 'daisies', 'sunflower', 'sunflowers', 'plant', 'plants', 'shrimp', 'prawns', 'fish', 'snowman', 'gingerbread man', 'chocolate bunny')}|eaten alive by ${anyOf('mosquitoes', 'mosquitos', 'bugs', 'midges', 'insects', 'the critics', 'critics', 'mozzies')}`,
   // self-harm words

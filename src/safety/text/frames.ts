@@ -206,7 +206,7 @@ const SEXUAL_ABUSE = w(
 const BODY_DAMAGE = `${w('face', 'skull', 'head', 'eye', 'eyes', 'jaw', 'teeth', 'ribcage', 'chest')} ${w('smashed', 'bashed', 'caved', 'crushed', 'blown', 'ripped', 'torn', 'cut', 'peeled', 'sliced', 'split', 'stomped', 'kicked')} ${w('in', 'off', 'open', 'out', 'apart')}|${w('skinned', 'severed', 'flayed', 'peeled')} ${w('human')}? ?${w('face', 'faces', 'head', 'skin', 'scalp')}|human skin|${w('blow', 'blew', 'blowing')} ${w('his', 'her', 'their', 'someone s', 'a man s', 'a woman s')} ${w('brains', 'head', 'face')} ${w('out', 'off')}`;
 const THROWN_INTO = `${PERSON_WORD}${gap(2)}${w('thrown', 'tossed', 'pushed', 'fed', 'shoved', 'dropped')} ${w('into', 'in', 'to')} ${w('a', 'the')}? ?${w('fire', 'furnace', 'oven', 'wood chipper', 'woodchipper', 'meat grinder', 'boiling water', 'acid', 'bonfire', 'pit of fire')}`;
 const OWN_SUICIDE = `${w('blow', 'blowing', 'blew')} ${w('my', 'his', 'her', 'their', 'your')} ${w('own')}? ?${w('brains')} out|${w('put', 'putting')} a bullet in ${w('my', 'his', 'her', 'their', 'your')} ${w('own')}? ?${w('head', 'brain', 'skull')}`;
-const SH_WOUND = `${w('slashed', 'slit', 'sliced', 'carved', 'scarred', 'scratched', 'cut up', 'burned')} ${w('wrist', 'wrists', 'forearm', 'forearms', 'arm', 'arms', 'thigh', 'thighs')}`;
+const SH_WOUND = `${w('slashed', 'slit', 'sliced', 'carved', 'scarred')} ${w('wrist', 'wrists', 'forearm', 'forearms', 'arm', 'arms', 'thigh', 'thighs')}`;
 const XENOPHOBIC = `${w(
   'go back to your country', 'go back where you came from', 'go back to africa', 'go back to mexico',
   'speak english or get out', 'speak english or leave',
