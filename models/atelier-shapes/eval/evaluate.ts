@@ -4,7 +4,10 @@
  * prints accuracy per attribute (colour, shape, position; also background, shape count, size).
  *
  *   node --import tsx models/atelier-shapes/eval/evaluate.ts [--quality medium] [--limit 360] [--seed 1]
- *        [--json out.json] [--grid grid.png] [--model-dir DIR]
+ *        [--json out.json] [--grid grid.png] [--edits 40]
+ *
+ * --edits N also checks inpainting on N two-shape scenes: generate the scene, mask the first shape, prompt a shape of
+ * another kind and colour in its place, and check that the new shape is there and the other one is kept.
  *
  * Held-out captions (heldout-captions.json) describe scenes that never appear in the training data.
  * Exit code 1 when a target (colour >= 90%, shape >= 80%, position >= 80%) is missed.
@@ -18,7 +21,8 @@ import sharp from 'sharp';
 import { createDiffusionProvider } from '../../../src/diffusion/provider.ts';
 import type { EngineQuality } from '../../../src/engines/engine.ts';
 import type { RawImage } from '../../../src/imaging/raw-image.ts';
-import { analyse, loadTemplates, score, summarise, type SceneScore, type SceneSpec } from './detector.ts';
+import type { Engine } from '../../../src/engines/engine.ts';
+import { analyse, BACKGROUNDS, COLOURS, loadTemplates, score, summarise, type SceneScore, type SceneSpec, type Templates } from './detector.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 export const TARGETS = { colour: 0.9, shape: 0.8, position: 0.8 } as const;
@@ -44,6 +48,72 @@ async function saveGrid(images: RawImage[], file: string): Promise<void> {
   await sharp(canvas, { raw: { width: cols * size, height: rows * size, channels: 3 } }).png().toFile(file);
 }
 
+const KINDS = ['circle', 'square', 'triangle', 'star', 'ring', 'diamond'];
+const RELATION_WORDS: Record<string, string> = { above: 'above', below: 'below', left_of: 'to the left of', right_of: 'to the right of' };
+/** world.py contrasts(): a shape must stand out from both ends of its background. */
+function contrasts(colour: string, background: string, gradient: boolean): boolean {
+  const top = BACKGROUNDS[background];
+  const bottom = gradient ? top.map((v) => Math.round(v * (1 - 0.45))) : top;
+  const c = COLOURS[colour];
+  const dist = (p: readonly number[]) => Math.hypot(c[0] - p[0], c[1] - p[1], c[2] - p[2]);
+  return Math.min(dist(top), dist(bottom)) >= 110;
+}
+const phrase = (colour: string, kind: string) => `${/^[aeiou]/.test(colour) ? 'an' : 'a'} ${colour} ${kind}`;
+
+function generateOne(engine: Engine, prompt: string, seed: number, quality: EngineQuality, edit?: { image: RawImage; mask: RawImage }) {
+  return engine.generate({
+    task: edit ? 'inpaint' : 'text-to-image',
+    prompt,
+    images: edit ? [edit.image] : [],
+    mask: edit?.mask,
+    width: 64,
+    height: 64,
+    n: 1,
+    quality,
+    seed,
+    partialImages: 0,
+    signal: new AbortController().signal,
+  });
+}
+
+/**
+ * Inpainting check: for two-shape scenes the model drew correctly, replace the first shape (mask = its bounding box
+ * plus a margin) by another kind in another colour. Success = the new shape has the asked colour and kind, the
+ * relation still holds, and the unmasked shape is unchanged.
+ */
+async function evaluateEdits(engine: Engine, specs: SceneSpec[], count: number, quality: EngineQuality, seed: number, templates: Templates) {
+  let tried = 0, replaced = 0, kept = 0, placed = 0;
+  for (const [i, spec] of specs.filter((s) => s.shapes.length === 2).slice(0, count).entries()) {
+    const { images: [source] } = await generateOne(engine, spec.caption, seed + 5000 + i, quality);
+    const found = analyse(source, templates);
+    const first = found.objects.find((o) => o.colour === spec.shapes[0].colour);
+    if (!first || Math.min(...score(spec, found).colour) === 0) continue; // only edit scenes drawn right
+    tried++;
+    const [a, b] = spec.shapes;
+    const candidates = Object.keys(COLOURS).filter((c) => c !== a.colour && c !== b.colour && contrasts(c, spec.background, spec.gradient));
+    if (!candidates.length) continue;
+    const colour = candidates[i % candidates.length];
+    const kind = KINDS[(KINDS.indexOf(a.shape) + 1 + (i % 5)) % KINDS.length];
+    const edited: SceneSpec = { ...spec, shapes: [{ ...a, colour, shape: kind }, b] };
+    const bg = `on ${/^[aeiou]/.test(spec.background) ? 'an' : 'a'} ${spec.background}${spec.gradient ? ' gradient' : ''} background`;
+    const prompt = `${phrase(colour, kind)} ${RELATION_WORDS[spec.relation ?? ''] ?? 'above'} ${phrase(b.colour, b.shape)} ${bg}`;
+    const margin = 4;
+    const half = Math.sqrt(first.area) / 2 + 8;
+    const mask: RawImage = { width: 64, height: 64, channels: 4, data: new Uint8Array(64 * 64 * 4).fill(255) };
+    for (let y = 0; y < 64; y++) {
+      for (let x = 0; x < 64; x++) {
+        if (Math.abs(x + 0.5 - first.x) <= half + margin && Math.abs(y + 0.5 - first.y) <= half + margin) mask.data[(y * 64 + x) * 4 + 3] = 0;
+      }
+    }
+    const { images: [out] } = await generateOne(engine, prompt, seed + 9000 + i, quality, { image: source, mask });
+    const r = score(edited, analyse(out, templates));
+    if (r.colour[0] && r.shape[0]) replaced++;
+    if (r.colour[1] && r.shape[1] === score(spec, found).shape[1]) kept++;
+    if (r.position) placed++;
+  }
+  return { scenes: tried, replaced: tried ? replaced / tried : 0, kept: tried ? kept / tried : 0, position: tried ? placed / tried : 0 };
+}
+
 async function main(): Promise<number> {
   const { values } = parseArgs({
     options: {
@@ -52,6 +122,7 @@ async function main(): Promise<number> {
       seed: { type: 'string', default: '1' },
       json: { type: 'string' },
       grid: { type: 'string' },
+      edits: { type: 'string', default: '0' },
     },
   });
   const quality = values.quality as EngineQuality;
@@ -72,31 +143,24 @@ async function main(): Promise<number> {
   const results: SceneScore[] = [];
   const images: RawImage[] = [];
   const misses: string[] = [];
-  const started = performance.now();
+  const edits = Number.parseInt(values.edits ?? '0', 10);
+  let editResult: Awaited<ReturnType<typeof evaluateEdits>> | undefined;
+  let seconds = 0;
   try {
+    const started = performance.now();
     for (const [i, spec] of specs.entries()) {
-      const { images: [img] } = await engine.generate({
-        task: 'text-to-image',
-        prompt: spec.caption,
-        images: [],
-        width: 64,
-        height: 64,
-        n: 1,
-        quality,
-        seed: seed + i,
-        partialImages: 0,
-        signal: new AbortController().signal,
-      });
+      const { images: [img] } = await generateOne(engine, spec.caption, seed + i, quality);
       const r = score(spec, analyse(img, templates));
       results.push(r);
       images.push(img);
       if (Math.min(...r.colour, ...r.shape, r.position) === 0) misses.push(spec.caption);
     }
+    seconds = (performance.now() - started) / 1000;
+    if (edits > 0) editResult = await evaluateEdits(engine, specs, edits, quality, seed, templates);
   } finally {
     await engine.dispose();
     rmSync(home, { recursive: true, force: true });
   }
-  const seconds = (performance.now() - started) / 1000;
   const summary = summarise(results, specs);
   const pct = (v: number | undefined) => (v === undefined ? '   -  ' : `${(v * 100).toFixed(1).padStart(5)}%`);
   console.log(`atelier-shapes on ${specs.length} held-out captions, quality ${quality} (engine: ${engine.info.id}), ` +
@@ -106,7 +170,11 @@ async function main(): Promise<number> {
     console.log(`${name.padEnd(10)} ${String(row.captions).padStart(8)}  ${pct(row.colour)} ${pct(row.shape)} ` +
       `${pct(row.position)} ${pct(row.background)}    ${pct(row.count)} ${pct(row.size)}`);
   }
-  if (values.json) writeFileSync(values.json, JSON.stringify({ quality, seconds, summary, misses }, null, 1));
+  if (editResult) {
+    console.log(`inpainting on ${editResult.scenes} scenes: new shape right ${pct(editResult.replaced)}, ` +
+      `other shape kept ${pct(editResult.kept)}, relation right ${pct(editResult.position)}`);
+  }
+  if (values.json) writeFileSync(values.json, JSON.stringify({ quality, seconds, summary, edits: editResult, misses }, null, 1));
   if (values.grid && images.length) await saveGrid(images, values.grid);
   const all = summary.all;
   const met = all.colour >= TARGETS.colour && all.shape >= TARGETS.shape && all.position >= TARGETS.position;

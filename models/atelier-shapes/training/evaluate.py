@@ -70,7 +70,7 @@ def sample(captions: list[str], steps: int, guidance: float, seed: int, models) 
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--steps", type=int, default=20)
-    ap.add_argument("--guidance", type=float, default=4.0)
+    ap.add_argument("--guidance", type=float, default=5.0)
     ap.add_argument("--limit", type=int, default=360)
     ap.add_argument("--grid", default="")
     ap.add_argument("--raw", action="store_true", help="use the raw weights instead of the EMA")
