@@ -27,6 +27,6 @@ function run(cmd, args) {
 
 if (filter.length === 0) {
   run('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']);
-  run('npx', ['eslint', 'src', 'test', 'bench']);
+  run('npx', ['eslint', 'src', 'test', 'bench', 'models/atelier-shapes/eval']);
 }
 run(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', ...files]);
