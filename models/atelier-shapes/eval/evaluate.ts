@@ -4,7 +4,10 @@
  * prints accuracy per attribute (colour, shape, position; also background, shape count, size).
  *
  *   node --import tsx models/atelier-shapes/eval/evaluate.ts [--quality medium] [--limit 360] [--seed 1]
- *        [--json out.json] [--grid grid.png] [--edits 40]
+ *        [--json out.json] [--grid grid.png] [--edits 40] [--model-dir /tmp/candidate/atelier-shapes]
+ *
+ * --model-dir evaluates a candidate model folder (e.g. written by `training/export.py --out`) instead of the released
+ * one, still through the engine: it is linked as <home>/models/atelier-shapes, which the provider lists first.
  *
  * --edits N also checks inpainting on N two-shape scenes: generate the scene, mask the first shape, prompt a shape of
  * another kind and colour in its place, and check that the new shape is there and the other one is kept.
@@ -12,9 +15,9 @@
  * Held-out captions (heldout-captions.json) describe scenes that never appear in the training data.
  * Exit code 1 when a target (colour >= 90%, shape >= 80%, position >= 80%) is missed.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
@@ -123,6 +126,7 @@ async function main(): Promise<number> {
       json: { type: 'string' },
       grid: { type: 'string' },
       edits: { type: 'string', default: '0' },
+      'model-dir': { type: 'string' },
     },
   });
   const quality = values.quality as EngineQuality;
@@ -136,7 +140,15 @@ async function main(): Promise<number> {
     const stride = Math.max(1, Math.floor(specs.length / limit)); // keeps the 1/2/3-shape mix
     specs = specs.filter((_, i) => i % stride === 0).slice(0, limit);
   }
+  const modelDir = values['model-dir'] === undefined ? undefined : resolve(values['model-dir']);
+  if (modelDir !== undefined && !existsSync(join(modelDir, 'model_index.json'))) {
+    throw new Error(`--model-dir ${modelDir} is not a model folder (no model_index.json)`);
+  }
   const home = mkdtempSync(join(tmpdir(), 'atelier-eval-'));
+  if (modelDir !== undefined) {
+    mkdirSync(join(home, 'models'));
+    symlinkSync(modelDir, join(home, 'models', 'atelier-shapes'), 'dir');
+  }
   const provider = createDiffusionProvider({ home, hfCacheDir: join(home, 'no-hf-cache') });
   const engine = await provider.load('atelier-shapes');
   const templates = loadTemplates();
@@ -163,7 +175,7 @@ async function main(): Promise<number> {
   }
   const summary = summarise(results, specs);
   const pct = (v: number | undefined) => (v === undefined ? '   -  ' : `${(v * 100).toFixed(1).padStart(5)}%`);
-  console.log(`atelier-shapes on ${specs.length} held-out captions, quality ${quality} (engine: ${engine.info.id}), ` +
+  console.log(`atelier-shapes on ${specs.length} held-out captions, quality ${quality} (engine: ${engine.info.id}${modelDir ? ` from ${modelDir}` : ''}), ` +
     `${(seconds / specs.length).toFixed(3)} s/image`);
   console.log('group      captions  colour  shape   position background count   size');
   for (const [name, row] of Object.entries(summary)) {

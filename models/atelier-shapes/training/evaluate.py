@@ -22,10 +22,11 @@ import tokenizer
 import train
 
 
-def load(ema: bool = True) -> tuple[tokenizer.ClipTokenizer, nets.TextEncoder, nets.UNet, nets.AutoEncoder, float]:
+def load(ema: bool = True, checkpoint: str = "unet.pt") -> tuple[tokenizer.ClipTokenizer, nets.TextEncoder, nets.UNet,
+                                                                  nets.AutoEncoder, float]:
     tok = tokenizer.ClipTokenizer.load(os.path.join(train.ROOT, "tokenizer"))
-    ck = torch.load(os.path.join(train.CKPT, "unet.pt"))
-    te, unet = train.make_text_encoder(tok), nets.UNet()
+    ck = torch.load(os.path.join(train.CKPT, checkpoint))
+    te, unet = train.make_text_encoder(tok), nets.UNet(**ck.get("unet_config", {}))
     te.load_state_dict(ck["ema_text_encoder" if ema else "text_encoder"])
     unet.load_state_dict(ck["ema_unet" if ema else "unet"])
     vk = torch.load(os.path.join(train.CKPT, "vae.pt"))
@@ -74,12 +75,13 @@ def main() -> None:
     ap.add_argument("--limit", type=int, default=360)
     ap.add_argument("--grid", default="")
     ap.add_argument("--raw", action="store_true", help="use the raw weights instead of the EMA")
+    ap.add_argument("--checkpoint", default="unet.pt", help="text encoder + UNet checkpoint in checkpoints/")
     args = ap.parse_args()
     torch.set_num_threads(2)
     specs = json.load(open(os.path.join(train.ROOT, "eval", "heldout-captions.json")))
     if args.limit < len(specs):  # keep the 1/2/3-shape mix when evaluating a subset
         specs = specs[::max(1, len(specs) // args.limit)][: args.limit]
-    models = load(ema=not args.raw)
+    models = load(ema=not args.raw, checkpoint=args.checkpoint)
     templates = detector.load_templates()
     results, images = [], []
     start = time.time()

@@ -96,24 +96,51 @@ class TextEncoder(nn.Module):
         return self.final(x) * valid[:, :, None]
 
 
+COORD_FEATURES = 8
+
+
+def coord_features(size: int = 16) -> torch.Tensor:
+    """[1, 8, size, size] fixed 2D coordinates: x, y in [-1, 1] and sin/cos of them at two frequencies."""
+    lin = torch.linspace(-1.0, 1.0, size)
+    y, x = torch.meshgrid(lin, lin, indexing="ij")
+    f = [x, y, torch.sin(math.pi * x / 2), torch.sin(math.pi * y / 2), torch.cos(math.pi * x), torch.cos(math.pi * y),
+         torch.sin(math.pi * x), torch.sin(math.pi * y)]
+    return torch.stack(f)[None]
+
+
+def zero_conv(cin: int, cout: int) -> nn.Conv2d:
+    """1x1 conv starting at zero: a network resumed from a checkpoint without it computes exactly what it did, and
+    the weights still get gradients (the coordinates are not zero), so position is learned from there."""
+    conv = nn.Conv2d(cin, cout, 1)
+    nn.init.zeros_(conv.weight)
+    nn.init.zeros_(conv.bias)
+    return conv
+
+
 class SpatialTransformer(nn.Module):
     """Self-attention + cross-attention + feed-forward over the pixels of a feature map. At the finest level only
-    cross-attention is kept (full = False): self-attention over 256 pixels costs more than the rest of the UNet."""
+    cross-attention is kept (full = False): self-attention over 256 pixels costs more than the rest of the UNet.
+    With coords = True the attention input also gets a learned projection of fixed 2D coordinates (as a ViT's
+    position embedding), so attention can tell where a pixel is."""
 
-    def __init__(self, channels: int, context_dim: int, full: bool = True):
+    def __init__(self, channels: int, context_dim: int, full: bool = True, coords: bool = False):
         super().__init__()
         self.full = full
         self.norm = norm(channels)
         self.proj_in = nn.Conv2d(channels, channels, 1)
+        self.pos = zero_conv(COORD_FEATURES, channels) if coords else None
         if full:
             self.ln1, self.self_attn = nn.LayerNorm(channels), Attention(channels)
             self.ln3, self.ff = nn.LayerNorm(channels), FeedForward(channels, 2)
         self.ln2, self.cross_attn = nn.LayerNorm(channels), Attention(channels, context_dim)
         self.proj_out = nn.Conv2d(channels, channels, 1)
 
-    def forward(self, x: torch.Tensor, context: torch.Tensor) -> torch.Tensor:
+    def forward(self, x: torch.Tensor, context: torch.Tensor, coords: torch.Tensor | None = None) -> torch.Tensor:
         b, c, hgt, wid = x.shape
-        h = self.proj_in(self.norm(x)).flatten(2).transpose(1, 2)
+        h = self.proj_in(self.norm(x))
+        if self.pos is not None and coords is not None:
+            h = h + self.pos(F.interpolate(coords, size=(hgt, wid), mode="bilinear", align_corners=False))
+        h = h.flatten(2).transpose(1, 2)
         if self.full:
             h = h + self.self_attn(self.ln1(h))
         h = h + self.cross_attn(self.ln2(h), context)
@@ -131,23 +158,28 @@ def timestep_embedding(t: torch.Tensor, dim: int) -> torch.Tensor:
 
 
 class UNet(nn.Module):
-    def __init__(self, channels: tuple[int, int] = (32, 64), context_dim: int = TEXT_WIDTH):
+    def __init__(self, channels: tuple[int, int] = (32, 64), context_dim: int = TEXT_WIDTH, coords: bool = False):
         super().__init__()
         c1, c2 = channels
         self.channels = channels
+        self.coords = coords
+        # coords = True: fixed 2D coordinate features, projected into the input and into every attention block
+        if coords:
+            self.register_buffer("coord_map", coord_features(16), persistent=False)
+            self.coord_in = zero_conv(COORD_FEATURES, c1)
         temb = c1 * 4
         self.time = nn.Sequential(nn.Linear(c1, temb), nn.SiLU(), nn.Linear(temb, temb))
         self.conv_in = nn.Conv2d(LATENT_CHANNELS, c1, 3, padding=1)
         # a learned map of where each latent pixel is, so "left" and "top" are easy to find
         self.where = nn.Parameter(torch.zeros(1, c1, 16, 16))
-        self.down1, self.attn_d1 = ResBlock(c1, c1, temb), SpatialTransformer(c1, context_dim, full=False)
+        self.down1, self.attn_d1 = ResBlock(c1, c1, temb), SpatialTransformer(c1, context_dim, False, coords)
         self.pool1 = nn.Conv2d(c1, c1, 3, stride=2, padding=1)
-        self.down2, self.attn_d2 = ResBlock(c1, c2, temb), SpatialTransformer(c2, context_dim)
+        self.down2, self.attn_d2 = ResBlock(c1, c2, temb), SpatialTransformer(c2, context_dim, True, coords)
         self.pool2 = nn.Conv2d(c2, c2, 3, stride=2, padding=1)
-        self.mid1, self.attn_mid = ResBlock(c2, c2, temb), SpatialTransformer(c2, context_dim)
+        self.mid1, self.attn_mid = ResBlock(c2, c2, temb), SpatialTransformer(c2, context_dim, True, coords)
         self.mid2 = ResBlock(c2, c2, temb)
-        self.up2, self.attn_u2 = ResBlock(c2 + c2, c2, temb), SpatialTransformer(c2, context_dim)
-        self.up1, self.attn_u1 = ResBlock(c2 + c1, c1, temb), SpatialTransformer(c1, context_dim, full=False)
+        self.up2, self.attn_u2 = ResBlock(c2 + c2, c2, temb), SpatialTransformer(c2, context_dim, True, coords)
+        self.up1, self.attn_u1 = ResBlock(c2 + c1, c1, temb), SpatialTransformer(c1, context_dim, False, coords)
         self.norm_out, self.conv_out = norm(c1), nn.Conv2d(c1, LATENT_CHANNELS, 3, padding=1)
 
     def forward(self, sample: torch.Tensor, timestep: torch.Tensor, encoder_hidden_states: torch.Tensor) -> torch.Tensor:
@@ -156,13 +188,17 @@ class UNet(nn.Module):
         h = self.conv_in(sample)
         # resize the position map to the input so other sizes than 16x16 latents still run
         h = h + F.interpolate(self.where, size=h.shape[-2:], mode="bilinear", align_corners=False)
-        s1 = self.attn_d1(self.down1(h, t), ctx)
-        s2 = self.attn_d2(self.down2(self.pool1(s1), t), ctx)
-        m = self.mid2(self.attn_mid(self.mid1(self.pool2(s2), t), ctx), t)
+        xy = None
+        if self.coords:
+            xy = F.interpolate(self.coord_map, size=h.shape[-2:], mode="bilinear", align_corners=False)
+            h = h + self.coord_in(xy)
+        s1 = self.attn_d1(self.down1(h, t), ctx, xy)
+        s2 = self.attn_d2(self.down2(self.pool1(s1), t), ctx, xy)
+        m = self.mid2(self.attn_mid(self.mid1(self.pool2(s2), t), ctx, xy), t)
         u = F.interpolate(m, size=s2.shape[-2:], mode="nearest")
-        u = self.attn_u2(self.up2(torch.cat([u, s2], 1), t), ctx)
+        u = self.attn_u2(self.up2(torch.cat([u, s2], 1), t), ctx, xy)
         u = F.interpolate(u, size=s1.shape[-2:], mode="nearest")
-        u = self.attn_u1(self.up1(torch.cat([u, s1], 1), t), ctx)
+        u = self.attn_u1(self.up1(torch.cat([u, s1], 1), t), ctx, xy)
         return self.conv_out(F.silu(self.norm_out(u)))
 
 

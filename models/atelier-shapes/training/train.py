@@ -3,6 +3,9 @@
   python3 train.py vae  --minutes 6    # autoencoder, then encodes the training set to latents
   python3 train.py unet --minutes 55   # text encoder + UNet (epsilon prediction, SD scaled_linear schedule)
   python3 train.py unet --minutes 20 --resume   # continue from checkpoints/unet.pt with a fresh budget
+  python3 train.py unet --minutes 25 --coords --init unet.pt --name unet-coords.pt
+      # UNet with 2D coordinate features (nets.UNet coords=True), starting from the weights of unet.pt where shapes
+      # match (new layers start at zero), with a fresh optimizer; written to checkpoints/unet-coords.pt
 
 The schedules are time-based (progress = elapsed / budget) because step rates on a shared 2-core machine vary.
 """
@@ -170,27 +173,38 @@ def encode_text(te: nets.TextEncoder, ids: torch.Tensor, eos: int) -> torch.Tens
     return F.pad(states, (0, 0, 0, ids.shape[1] - length))
 
 
-def train_unet(minutes: float, batch: int, resume: bool, lr: float) -> None:
+def train_unet(minutes: float, batch: int, resume: bool, lr: float, coords: bool = False, init: str | None = None,
+               name: str = "unet.pt") -> None:
     tok = tokenizer.ClipTokenizer.load(os.path.join(ROOT, "tokenizer"))
     latents = torch.from_numpy(np.load(os.path.join(DATA, "train-latents.npy")).astype(np.float32))
     n = latents.shape[0]
     ids_all = torch.from_numpy(np.load(os.path.join(DATA, "train-ids.npy"))[:n].astype(np.int64))
     empty = torch.tensor(tok(""), dtype=torch.int64)
-    te, unet = make_text_encoder(tok), nets.UNet()
+    te, unet = make_text_encoder(tok), nets.UNet(coords=coords)
     params = list(te.parameters()) + list(unet.parameters())
     opt = torch.optim.AdamW(params, lr=lr, weight_decay=0.01)
     step = 0
-    path = os.path.join(CKPT, "unet.pt")
+    path = os.path.join(CKPT, name)
     if resume and os.path.exists(path):
         ck = torch.load(path)
         te.load_state_dict(ck["text_encoder"])
         unet.load_state_dict(ck["unet"])
         opt.load_state_dict(ck["opt"])
         step = ck["step"]
-        ema_te, ema_unet = make_text_encoder(tok), nets.UNet()
+        ema_te, ema_unet = make_text_encoder(tok), nets.UNet(coords=coords)
         ema_te.load_state_dict(ck["ema_text_encoder"])
         ema_unet.load_state_dict(ck["ema_unet"])
         log(f"resumed at step {step}")
+    elif init:
+        # warm start from another checkpoint (its EMA weights); layers it lacks keep their (zero) initialisation
+        ck = torch.load(os.path.join(CKPT, init))
+        te.load_state_dict(ck["ema_text_encoder"])
+        missing, unexpected = unet.load_state_dict(ck["ema_unet"], strict=False)
+        if unexpected:
+            raise SystemExit(f"--init {init}: unexpected weights {unexpected}")
+        step = ck["step"]
+        ema_te, ema_unet = copy.deepcopy(te), copy.deepcopy(unet)
+        log(f"initialised from {init} (step {step}); new: {missing}")
     else:
         ema_te, ema_unet = copy.deepcopy(te), copy.deepcopy(unet)
     log(f"text encoder {nets.count(te)} params, unet {nets.count(unet)} params, {n} samples, batch {batch}")
@@ -205,13 +219,14 @@ def train_unet(minutes: float, batch: int, resume: bool, lr: float) -> None:
     def save() -> None:
         os.makedirs(CKPT, exist_ok=True)
         torch.save({"text_encoder": te.state_dict(), "unet": unet.state_dict(), "opt": opt.state_dict(), "step": step,
-                    "ema_text_encoder": ema_te.state_dict(), "ema_unet": ema_unet.state_dict()}, path + ".tmp")
+                    "ema_text_encoder": ema_te.state_dict(), "ema_unet": ema_unet.state_dict(),
+                    "unet_config": {"coords": coords}}, path + ".tmp")
         os.replace(path + ".tmp", path)
 
     while time.time() - start < budget:
         progress = (time.time() - start) / budget
         for g in opt.param_groups:
-            g["lr"] = lr_at(progress, lr, warmup=0.03 if not resume else 0.0)
+            g["lr"] = lr_at(progress, lr, warmup=0.0 if resume else 0.03)
         idx = torch.randint(0, n, (batch,))
         x0 = latents[idx]
         ids = ids_all[idx].clone()
@@ -243,7 +258,7 @@ def train_unet(minutes: float, batch: int, resume: bool, lr: float) -> None:
             last_save = time.time()
     save()
     log(f"unet done at step {step}")
-    with open(os.path.join(CKPT, "unet-train.json"), "w") as f:
+    with open(os.path.join(CKPT, name.replace(".pt", "") + "-train.json"), "w") as f:
         json.dump({"steps": step, "batch": batch, "final_loss": float(np.mean(losses[-200:]))}, f)
 
 
@@ -256,6 +271,9 @@ def main() -> None:
     ap.add_argument("--resume", action="store_true")
     ap.add_argument("--limit", type=int, default=36000, help="latents stage: how many training images to encode")
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--coords", action="store_true", help="unet stage: UNet with 2D coordinate features")
+    ap.add_argument("--init", default=None, help="unet stage: warm start from this checkpoint in checkpoints/")
+    ap.add_argument("--name", default="unet.pt", help="unet stage: checkpoint file name in checkpoints/")
     args = ap.parse_args()
     args.lr_set = args.lr is not None
     torch.set_num_threads(args.threads)
@@ -267,7 +285,8 @@ def main() -> None:
     elif args.stage == "latents":
         encode_latents(args.limit)
     else:
-        train_unet(args.minutes, args.batch or 48, args.resume, args.lr if args.lr_set else 8e-4)
+        train_unet(args.minutes, args.batch or 48, args.resume, args.lr if args.lr_set else 8e-4, args.coords,
+                   args.init, args.name)
 
 
 if __name__ == "__main__":
