@@ -53,12 +53,7 @@ export class AtelierModerator implements Moderator {
     const fired = classifyText(text).filter((f) => textTierBlocks(levelPolicy, f.category, f.tier));
     const categories = new Set<ModerationCategory>(fired.map((f) => f.category));
     const sources = fired.map((f) => f.rule);
-    if (categories.size === 0 && this.external) {
-      const ext = this.external;
-      const external = await this.askExternal(() => ext.checkText(text, level));
-      for (const c of external) categories.add(c);
-      if (external.length > 0) sources.push('external');
-    }
+    await this.askExternal(categories, sources, (ext) => ext.checkText(text, level));
     const verdict = toVerdict(categories);
     if (verdict.flagged) {
       await this.writeAudit(
@@ -92,12 +87,7 @@ export class AtelierModerator implements Moderator {
       categories.add('sexual');
       sources.push('nsfwjs');
     }
-    if (categories.size === 0 && this.external) {
-      const ext = this.external;
-      const external = await this.askExternal(() => ext.checkImage(image, level));
-      for (const c of external) categories.add(c);
-      if (external.length > 0) sources.push('external');
-    }
+    await this.askExternal(categories, sources, (ext) => ext.checkImage(image, level));
     const verdict = toVerdict(categories);
     if (verdict.flagged) {
       await this.writeAudit(
@@ -137,14 +127,26 @@ export class AtelierModerator implements Moderator {
     }
   }
 
-  private async askExternal(call: () => Promise<ModerationCategory[]>): Promise<ModerationCategory[]> {
+  /**
+   * The external moderator is asked only when the local checks found nothing; its categories join the verdict.
+   * When it cannot answer the request fails closed (503), unless the policy chose fail-open.
+   */
+  private async askExternal(
+    categories: Set<ModerationCategory>,
+    sources: string[],
+    call: (external: ExternalModerator) => Promise<ModerationCategory[]>,
+  ): Promise<void> {
+    if (categories.size > 0 || !this.external) return;
+    let found: ModerationCategory[];
     try {
-      return await call();
+      found = await call(this.external);
     } catch (err) {
-      if (err instanceof ExternalModerationError && this.policy.externalFailOpen) return [];
+      if (err instanceof ExternalModerationError && this.policy.externalFailOpen) return;
       if (err instanceof ExternalModerationError) throw moderationUnavailableError();
       throw err;
     }
+    for (const c of found) categories.add(c);
+    if (found.length > 0) sources.push('external');
   }
 }
 
