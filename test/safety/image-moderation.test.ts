@@ -1,14 +1,29 @@
 // Image stage on images the tests draw. Assertions are about how the real model's scores behave and how the
 // policy uses them, not about hard-coded numbers.
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createModerator } from '../../src/safety/create-moderator.ts';
 import { scoreImage, imageIsBlocked } from '../../src/safety/image/image-classifier.ts';
-import { nsfwModel, type NsfwScores } from '../../src/safety/image/nsfw-model.ts';
+import {
+  configureImageModel,
+  imageModelStats,
+  loadImageModel,
+  scorePixelsTfjs,
+  MODEL_INPUT_SIZE,
+  type NsfwScores,
+} from '../../src/safety/image/nsfw-model.ts';
 import { DEFAULT_POLICY } from '../../src/safety/policy.ts';
 import { ApiError } from '../../src/contract/api-error.ts';
 import * as tf from '@tensorflow/tfjs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { flat, gradient, checkerboard, circle, noise, withAlpha } from './support/synthetic-images.ts';
+
+// The converted graph is cached in a scratch directory, not in the real Atelier home.
+const cacheDir = mkdtempSync(join(tmpdir(), 'atelier-image-test-'));
+after(() => rmSync(cacheDir, { recursive: true, force: true }));
+configureImageModel({ runtime: 'onnxruntime', cacheDir });
 
 const benignImages = {
   red: flat([220, 30, 30]),
@@ -85,12 +100,25 @@ test('transparent images: the hidden colour channels are scored as well as the v
   assert.deepEqual(await scoreImage(withAlpha(benignImages.circle, 255)), await scoreImage(benignImages.circle));
 });
 
-test('a 1024x1024 output is scored (resized for the model) and the model loads once', async () => {
-  const first = nsfwModel();
-  assert.equal(nsfwModel(), first);
+test('a 1024x1024 output is scored (resized for the model) on onnxruntime, loaded once', async () => {
+  assert.deepEqual(await loadImageModel(), { runtime: 'onnxruntime' });
   const big = gradient(1024);
   const v = await moderator.checkImage(big, 'auto', 'output');
   assert.equal(v.flagged, false);
+});
+
+test('the same pixels are not scored twice (final image == last preview), different pixels are', async () => {
+  const preview = noise(512, 777);
+  const before = imageModelStats();
+  const first = await scoreImage(preview, null);
+  const again = await scoreImage({ ...preview, data: Uint8Array.from(preview.data) }, null); // equal pixels, new buffer
+  assert.deepEqual(again, first);
+  const changed = Uint8Array.from(preview.data);
+  changed[0] ^= 0xff;
+  await scoreImage({ ...preview, data: changed }, null);
+  const after = imageModelStats();
+  assert.equal(after.inferences - before.inferences, 2);
+  assert.equal(after.cacheHits - before.cacheHits, 1);
 });
 
 test('malformed images are a 400 naming the parameter, not a crash', async () => {
@@ -110,9 +138,10 @@ test('malformed images are a 400 naming the parameter, not a crash', async () =>
   await assert.rejects(moderator.checkImage(bad[1], 'auto', 'output'), { status: 500, type: 'server_error' });
 });
 
-test('repeated checks do not leak tensors (long-running servers)', async () => {
-  await scoreImage(benignImages.noise);
+test('the tfjs fallback does not leak tensors (long-running servers)', async () => {
+  const pixels = (seed: number) => Uint8Array.from({ length: MODEL_INPUT_SIZE * MODEL_INPUT_SIZE * 3 }, (_, i) => (i * seed) & 255);
+  await scorePixelsTfjs(pixels(1));
   const before = tf.memory().numTensors;
-  for (let i = 0; i < 5; i++) await scoreImage(withAlpha(benignImages.circle, 128));
+  for (let i = 2; i < 6; i++) await scorePixelsTfjs(pixels(i));
   assert.equal(tf.memory().numTensors, before);
 });
