@@ -7,12 +7,17 @@
  */
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import type * as Tf from '@tensorflow/tfjs';
 import type { NSFWJS } from 'nsfwjs';
 import { MODEL_INPUT_SIZE, checkModelInput, scoresFromVector, type NsfwScores } from './nsfw-classes.ts';
 
-let loading: Promise<NSFWJS> | null = null;
+interface Loaded {
+  tf: typeof Tf;
+  model: NSFWJS;
+}
+
+// tfjs is imported only when this fallback is used: importing it costs ~0.7 s and ~50 MB at every start otherwise.
+let loading: Promise<Loaded> | null = null;
 
 function wasmDir(): string {
   // Resolve from this package's own node_modules, whatever the process's working directory is.
@@ -20,7 +25,9 @@ function wasmDir(): string {
   return join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + '/';
 }
 
-async function load(): Promise<NSFWJS> {
+async function load(): Promise<Loaded> {
+  const tf = await import('@tensorflow/tfjs');
+  const { setWasmPaths } = await import('@tensorflow/tfjs-backend-wasm');
   setWasmPaths(wasmDir());
   if (!(await tf.setBackend('wasm'))) throw new Error('TensorFlow.js wasm backend failed to initialise');
   await tf.ready();
@@ -30,14 +37,13 @@ async function load(): Promise<NSFWJS> {
   const info = console.info;
   console.info = () => undefined;
   try {
-    return await loadNsfw('MobileNetV2'); // also runs one warm-up prediction
+    return { tf, model: await loadNsfw('MobileNetV2') }; // nsfwjs's load also runs one warm-up prediction
   } finally {
     console.info = info;
   }
 }
 
-/** The shared tfjs model, loading it on first call. A failed load is retried on the next call, not cached. */
-export function nsfwModel(): Promise<NSFWJS> {
+function loaded(): Promise<Loaded> {
   if (!loading) {
     loading = load().catch((err: unknown) => {
       loading = null;
@@ -47,13 +53,18 @@ export function nsfwModel(): Promise<NSFWJS> {
   return loading;
 }
 
+/** The shared tfjs model, loading it on first call. A failed load is retried on the next call, not cached. */
+export async function nsfwModel(): Promise<NSFWJS> {
+  return (await loaded()).model;
+}
+
 /** Scores 224x224 RGB pixels on tfjs. Every tensor made here is disposed (see the leak test). */
 export async function scorePixelsTfjs(rgb224: Uint8Array): Promise<NsfwScores> {
   checkModelInput(rgb224);
-  const model = await nsfwModel();
+  const { tf, model } = await loaded();
   const probabilities = tf.tidy(() => {
     const input = tf.tensor3d(rgb224, [MODEL_INPUT_SIZE, MODEL_INPUT_SIZE, 3], 'int32');
-    return model.infer(input) as tf.Tensor;
+    return model.infer(input);
   });
   try {
     return scoresFromVector(await probabilities.data());
