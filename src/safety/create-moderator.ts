@@ -9,7 +9,7 @@ import type { ModerationContext, ModerationLevel, ModerationStage, ModerationVer
 import { type ModerationPolicy, type ModerationPolicyOverrides, resolvePolicy, textTierBlocks } from './policy.ts';
 import { classifyText, type TextFinding } from './text/text-classifier.ts';
 import { imageIsBlocked, scoreImage } from './image/image-classifier.ts';
-import { nsfwModel, type NsfwScores } from './image/nsfw-model.ts';
+import { loadImageModel, type NsfwScores } from './image/nsfw-model.ts';
 import { ExternalModerator, ExternalModerationError } from './external-moderator.ts';
 import { type AuditLog, type AuditEntry, auditEntry, fileAuditLog } from './audit-log.ts';
 import { moderationUnavailableError } from './blocked-error.ts';
@@ -163,6 +163,6 @@ export async function createModerator(opts: CreateModeratorOptions = {}): Promis
   const policy = resolvePolicy(opts.policy);
   const external = opts.externalUrl ? new ExternalModerator(opts.externalUrl, opts.externalKey, policy) : null;
   const audit = opts.auditLog ?? (opts.auditLogPath ? fileAuditLog(opts.auditLogPath) : null);
-  if (opts.preloadImageModel) await nsfwModel();
+  if (opts.preloadImageModel) await loadImageModel();
   return new AtelierModerator(policy, external, audit);
 }
