@@ -21,8 +21,24 @@ export interface ImageThresholds {
   explicitSum: number | null;
 }
 
+/**
+ * Thresholds on the learned text model's probabilities (text/text-model.ts) at one level. For each category the level
+ * reads the head that matches what it blocks: where `text` blocks from "mature" the any-tier head, where it blocks
+ * only "severe" the severe head. A lower threshold blocks more.
+ */
+export interface TextModelThresholds {
+  /** Per category: the model score from which the category is blocked; null: the model adds nothing there. */
+  block: Record<ModerationCategory, number | null>;
+  /**
+   * Context veto: a weak ("mature"-tier) rule finding is dropped when the model's any-tier score for its category is
+   * below this ("murder" in a book title). Severe rule findings and sexual/minors are never vetoed. 0 disables it.
+   */
+  veto: number;
+}
+
 export interface LevelPolicy {
   text: Record<ModerationCategory, TextBlockFrom>;
+  textModel: TextModelThresholds;
   image: ImageThresholds;
   /** External moderator: block a category when its score reaches this (ignored when no external URL is set). */
   externalScore: number;
@@ -49,7 +65,12 @@ export interface ModerationPolicy {
 
 /** Partial policy as read from configuration: any level, category or field may be left out. */
 export interface ModerationPolicyOverrides {
-  levels?: Partial<Record<ModerationLevel, { text?: Partial<Record<string, TextBlockFrom>>; image?: Partial<ImageThresholds>; externalScore?: number }>>;
+  levels?: Partial<Record<ModerationLevel, {
+    text?: Partial<Record<string, TextBlockFrom>>;
+    textModel?: { block?: Partial<Record<string, number | null>>; veto?: number };
+    image?: Partial<ImageThresholds>;
+    externalScore?: number;
+  }>>;
   partialOutputs?: 'drop' | 'reject';
   auditIncludesPrompt?: boolean;
   externalFailOpen?: boolean;
@@ -57,6 +78,26 @@ export interface ModerationPolicyOverrides {
   externalModel?: string;
   contact?: string;
 }
+
+/**
+ * Default model thresholds, chosen by cross-validation on the training corpus (scripts/train-text-moderation.ts
+ * prints them; never tuned on an evaluation set). `auto` reads the any-tier heads with the lower thresholds, `low`
+ * the severe heads with higher ones.
+ */
+const AUTO_MODEL: TextModelThresholds = {
+  block: {
+    sexual: 0.4, 'sexual/minors': null, 'violence/graphic': 0.4, 'self-harm': 0.4,
+    hate: 0.4, harassment: 0.4, illicit: 0.4,
+  },
+  veto: 0.03,
+};
+const LOW_MODEL: TextModelThresholds = {
+  block: {
+    sexual: 0.85, 'sexual/minors': null, 'violence/graphic': null, 'self-harm': 0.85,
+    hate: 0.85, harassment: 0.85, illicit: 0.8,
+  },
+  veto: 0.03,
+};
 
 function allCategories(from: TextBlockFrom): Record<ModerationCategory, TextBlockFrom> {
   return Object.fromEntries(MODERATION_CATEGORIES.map((c) => [c, from])) as Record<ModerationCategory, TextBlockFrom>;
@@ -71,12 +112,14 @@ export const DEFAULT_POLICY: ModerationPolicy = {
   levels: {
     auto: {
       text: allCategories('mature'),
+      textModel: AUTO_MODEL,
       image: { porn: 0.5, hentai: 0.5, sexy: 0.7, explicitSum: 0.6 },
       externalScore: 0.5,
     },
     low: {
       // Sexual content involving minors is blocked at any tier, at every level.
       text: { ...allCategories('severe'), 'sexual/minors': 'mature' },
+      textModel: LOW_MODEL,
       image: { porn: 0.75, hentai: 0.75, sexy: null, explicitSum: 0.85 },
       externalScore: 0.8,
     },
@@ -104,6 +147,29 @@ function checkThreshold(where: string, value: number | null | undefined): void {
   }
 }
 
+function resolveTextModel(
+  level: ModerationLevel,
+  base: TextModelThresholds,
+  o: { block?: Partial<Record<string, number | null>>; veto?: number } | undefined,
+): TextModelThresholds {
+  const block = { ...base.block };
+  for (const [category, t] of Object.entries(o?.block ?? {})) {
+    if (!isModerationCategory(category)) {
+      throw new ModerationPolicyError(`levels.${level}.textModel.block: unknown category "${category}"; known: ${MODERATION_CATEGORIES.join(', ')}`);
+    }
+    checkThreshold(`levels.${level}.textModel.block.${category}`, t);
+    const previous = block[category];
+    // The minors rules always run; the model's threshold for them may be made stricter, never looser.
+    if (category === 'sexual/minors' && (t === null || t === undefined || (previous !== null && t > previous))) {
+      throw new ModerationPolicyError(`sexual/minors cannot be relaxed: levels.${level}.textModel.block may only lower its threshold`);
+    }
+    block[category] = t ?? null;
+  }
+  const veto = o?.veto ?? base.veto;
+  checkThreshold(`levels.${level}.textModel.veto`, veto);
+  return { block, veto };
+}
+
 export function resolvePolicy(overrides: ModerationPolicyOverrides = {}): ModerationPolicy {
   const levels = {} as Record<ModerationLevel, LevelPolicy>;
   for (const level of ['auto', 'low'] as const) {
@@ -122,11 +188,12 @@ export function resolvePolicy(overrides: ModerationPolicyOverrides = {}): Modera
     if (text['sexual/minors'] !== 'mature') {
       throw new ModerationPolicyError(`sexual/minors is blocked at every level and cannot be relaxed (levels.${level})`);
     }
+    const textModel = resolveTextModel(level, base.textModel, o.textModel);
     const image = { ...base.image, ...(o.image ?? {}) };
     for (const [k, v] of Object.entries(image)) checkThreshold(`levels.${level}.image.${k}`, v);
     const externalScore = o.externalScore ?? base.externalScore;
     checkThreshold(`levels.${level}.externalScore`, externalScore);
-    levels[level] = { text, image, externalScore };
+    levels[level] = { text, textModel, image, externalScore };
   }
   const partialOutputs = overrides.partialOutputs ?? DEFAULT_POLICY.partialOutputs;
   if (partialOutputs !== 'drop' && partialOutputs !== 'reject') {

@@ -1,6 +1,7 @@
 /**
- * The offline text classifier: normalize, blank benign senses, run the lexicon, then the rules that need two signals
- * at once. Returns findings with a tier; which tiers block is the policy's decision (policy.ts), not this file's.
+ * The offline text classifier: normalize, blank benign senses, run the lexicon and frame rules, score the prompt with
+ * the learned model (text-model.ts), join the two (`combine`), then the rules that need two signals at once. Returns
+ * findings with a tier; which tiers block is the policy's decision (policy.ts), not this file's.
  */
 import { type ModerationCategory, MODERATION_CATEGORIES } from '../categories.ts';
 import { normalizeText } from './normalize.ts';
@@ -10,6 +11,9 @@ import { anyOf, wordRe, OWN_ACQUAINTANCE } from './patterns.ts';
 import { FRAME_RULES, MINOR_FRAME, MINOR_SEXUAL_FRAME } from './frames.ts';
 import { stemText } from './stem.ts';
 import { fuzzyHits } from './fuzzy.ts';
+import { textModel, type ModelScores } from './text-model.ts';
+import { DEFAULT_POLICY, type LevelPolicy } from '../policy.ts';
+import type { ModerationLevel } from '../moderator.ts';
 
 export interface TextFinding {
   category: ModerationCategory;
@@ -61,33 +65,90 @@ export function statesMinorAge(textWithDigits: string): boolean {
 const TIER_RANK: Record<TextTier, number> = { mature: 1, severe: 2 };
 const TARGET = wordRe(OWN_ACQUAINTANCE);
 
-export function classifyText(text: string): TextFinding[] {
+/** What the rules alone found in a prompt, before the model's veto and additions (the two-signal rules come later). */
+export interface RuleReading {
+  findings: TextFinding[];
+  /** A minor is mentioned (a word, a grade-level frame or a stated age under 18). */
+  minor: boolean;
+  /** A sexual cue that is sexual only because a minor is present ("a kid in lingerie"). */
+  minorSexualCue: boolean;
+  /** The requester's own acquaintance is named ("my ex", "the girl from my class"). */
+  acquaintance: boolean;
+}
+
+export function readRules(text: string): RuleReading {
   const normalized = normalizeText(text);
   const readings = [normalized.primary, ...normalized.alternates].map(blankBenignSenses);
-  const found: TextFinding[] = [];
+  const findings: TextFinding[] = [];
   for (const r of LEXICON) {
-    if (readings.some((reading) => r.pattern.test(reading))) found.push({ category: r.category, tier: r.tier, rule: r.id });
+    if (readings.some((reading) => r.pattern.test(reading))) findings.push({ category: r.category, tier: r.tier, rule: r.id });
   }
   // The frame rules read stemmed text so one word list covers every inflection.
   const stemmed = readings.map(stemText);
   for (const r of FRAME_RULES) {
-    if (stemmed.some((reading) => r.pattern.test(reading))) found.push({ category: r.category, tier: r.tier, rule: r.id });
+    if (stemmed.some((reading) => r.pattern.test(reading))) findings.push({ category: r.category, tier: r.tier, rule: r.id });
   }
   for (const hit of readings.flatMap(fuzzyHits)) {
-    found.push({ category: hit.category, tier: hit.tier, rule: `fuzzy.${hit.category}` });
+    findings.push({ category: hit.category, tier: hit.tier, rule: `fuzzy.${hit.category}` });
+  }
+  return {
+    findings,
+    minor: readings.some((r) => MINOR.test(r)) || stemmed.some((r) => MINOR_FRAME.test(r)) || statesMinorAge(normalized.withDigits),
+    minorSexualCue: readings.some((r) => MINOR_SEXUAL_CUE.test(r)) || stemmed.some((r) => MINOR_SEXUAL_FRAME.test(r)),
+    acquaintance: readings.some((r) => TARGET.test(r)),
+  };
+}
+
+/** The model thresholds of both levels; `classifyText` without a level emits findings that serve both. */
+export type ModelThresholdsByLevel = Record<ModerationLevel, Pick<LevelPolicy, 'textModel'>>;
+
+/**
+ * Joins the rules and the model's scores into findings:
+ * 1. weak (mature-tier) rule hits whose category the model scores below the veto are dropped: a single watched word
+ *    in an innocent context ("murder" in a book title, a cocktail name). Severe hits and sexual/minors always stand;
+ * 2. the model adds a finding where its score reaches the level's threshold (paraphrases, misspellings, slang);
+ * 3. the two-signal rules run on the result: a minor with any sexual signal is sexual/minors; sexual or violent
+ *    imagery of the requester's acquaintance is harassment.
+ * With `level`, the model findings are exactly what that level blocks (tier = what the level blocks from). Without
+ * it, the default thresholds of both levels are applied: the auto heads as "mature" findings, the low heads as
+ * "severe" ones, so a tier filter per level (policy.ts textTierBlocks) gives each level its own thresholds.
+ */
+export function combine(rules: RuleReading, scores: ModelScores, level?: LevelPolicy, defaults: ModelThresholdsByLevel = DEFAULT_POLICY.levels): TextFinding[] {
+  const veto = level ? level.textModel.veto : defaults.auto.textModel.veto;
+  // With a minor present every sexual hint counts (it makes the prompt sexual/minors below): never vetoed.
+  const found = rules.findings.filter(
+    (f) => f.tier === 'severe' || f.category === 'sexual/minors' || (rules.minor && f.category === 'sexual')
+      || scores.any[f.category] >= veto,
+  );
+  for (const category of MODERATION_CATEGORIES) {
+    // Where a rule already placed the category at "mature" (a hate symbol, nudity, depicted violence), the rule's tier
+    // stands: the lexicon states the policy's tier boundary, which is exactly where labelled data disagrees most.
+    const ruleSaysMature = found.some((f) => f.category === category && f.tier === 'mature');
+    const severeAllowed = !ruleSaysMature || category === 'sexual/minors';
+    if (level) {
+      const from = level.text[category];
+      const t = level.textModel.block[category];
+      if (from === 'off' || t === null || (from === 'severe' && !severeAllowed)) continue;
+      const p = from === 'mature' ? scores.any[category] : scores.severe[category];
+      if (p >= t) found.push({ category, tier: from, rule: `model.${category}` });
+    } else {
+      const tAuto = defaults.auto.textModel.block[category];
+      const tLow = defaults.low.textModel.block[category];
+      if (severeAllowed && tLow !== null && scores.severe[category] >= tLow) found.push({ category, tier: 'severe', rule: `model.${category}` });
+      else if (tAuto !== null && scores.any[category] >= tAuto) found.push({ category, tier: 'mature', rule: `model.${category}` });
+    }
   }
 
   const sexual = found.some((f) => f.category === 'sexual');
-  const minor = readings.some((r) => MINOR.test(r)) || stemmed.some((r) => MINOR_FRAME.test(r)) || statesMinorAge(normalized.withDigits);
-  if (minor && (sexual || readings.some((r) => MINOR_SEXUAL_CUE.test(r)) || stemmed.some((r) => MINOR_SEXUAL_FRAME.test(r)))) {
+  if (rules.minor && (sexual || rules.minorSexualCue)) {
     found.push({ category: 'sexual/minors', tier: 'severe', rule: 'minors.minor-plus-sexual' });
   }
   // Sexual imagery of a named acquaintance is non-consensual intimate imagery: harassment at every level.
-  if (sexual && readings.some((r) => TARGET.test(r))) {
+  if (sexual && rules.acquaintance) {
     found.push({ category: 'harassment', tier: 'severe', rule: 'harassment.sexualised-acquaintance' });
   }
   // Violent imagery of a named acquaintance reads as a threat against them.
-  if (found.some((f) => f.category === 'violence/graphic') && readings.some((r) => TARGET.test(r))) {
+  if (found.some((f) => f.category === 'violence/graphic') && rules.acquaintance) {
     found.push({ category: 'harassment', tier: 'severe', rule: 'harassment.violence-against-acquaintance' });
   }
   const strongest = strongestPerCategory(found);
@@ -95,6 +156,14 @@ export function classifyText(text: string): TextFinding[] {
   return strongest.some((f) => f.category === 'sexual/minors')
     ? strongest.filter((f) => f.category !== 'sexual')
     : strongest;
+}
+
+/**
+ * The offline verdict for a prompt: rules and the shipped model together (see `combine`). Pass the level's policy to
+ * apply its own (possibly operator-configured) thresholds; without it the default thresholds are used.
+ */
+export function classifyText(text: string, level?: LevelPolicy): TextFinding[] {
+  return combine(readRules(text), textModel().score(text), level);
 }
 
 /** One finding per category, the most severe one, in canonical category order. */
