@@ -128,7 +128,7 @@ function shuffled<T>(items: readonly T[], random: () => number): T[] {
 }
 
 interface Hyper { epochs: number; rate: number; l2: number; positiveWeight: number }
-const DEFAULT_HYPER: Hyper = { epochs: 25, rate: 0.4, l2: 2e-3, positiveWeight: 2 };
+const DEFAULT_HYPER: Hyper = { epochs: 25, rate: 0.4, l2: 1e-3, positiveWeight: 3 };
 
 /** Sparse rows re-indexed to the buckets the training set uses, so weights are a small dense array. */
 interface Trained { buckets: Uint32Array; weights: Float32Array; biases: Float64Array }
@@ -220,10 +220,10 @@ function tally(data: Scored[], level: ModerationLevel, policy: LevelPolicy): Tal
  * prompts cannot cover every innocent context a named acquaintance or a pipe appears in, so the model only adds a
  * block where it finds the category more likely than not.
  */
-const MIN_THRESHOLD = Number(process.env.ATELIER_TRAIN_MIN_THRESHOLD ?? 0.4);
+const MIN_THRESHOLD = Number(process.env.ATELIER_TRAIN_MIN_THRESHOLD ?? 0.5);
 const GRID = Array.from({ length: 19 }, (_, i) => Math.round((0.95 - i * 0.05) * 100) / 100).filter((t) => t >= MIN_THRESHOLD - 1e-9);
 /** A benign prompt blocked costs as much as this many unsafe prompts missed. */
-const FP_COST = 4;
+const FP_COST = 10;
 /** Hard cap on the false-positive rate (benign and, at low, mature prompts) on out-of-fold scores. */
 const FP_BUDGET = 0.01;
 /** Lowest threshold at `low` (see lowFloor). */

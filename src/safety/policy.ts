@@ -86,15 +86,15 @@ export interface ModerationPolicyOverrides {
  */
 const AUTO_MODEL: TextModelThresholds = {
   block: {
-    sexual: 0.4, 'sexual/minors': null, 'violence/graphic': 0.4, 'self-harm': 0.4,
-    hate: 0.4, harassment: 0.4, illicit: 0.4,
+    sexual: 0.65, 'sexual/minors': null, 'violence/graphic': 0.5, 'self-harm': 0.6,
+    hate: 0.65, harassment: 0.7, illicit: 0.85,
   },
   veto: 0.03,
 };
 const LOW_MODEL: TextModelThresholds = {
   block: {
-    sexual: 0.85, 'sexual/minors': null, 'violence/graphic': null, 'self-harm': 0.85,
-    hate: 0.85, harassment: 0.85, illicit: 0.8,
+    sexual: 0.9, 'sexual/minors': null, 'violence/graphic': 0.8, 'self-harm': 0.8,
+    hate: 0.8, harassment: 0.8, illicit: 0.9,
   },
   veto: 0.03,
 };
