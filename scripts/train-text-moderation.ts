@@ -220,7 +220,7 @@ function tally(data: Scored[], level: ModerationLevel, policy: LevelPolicy): Tal
  * prompts cannot cover every innocent context a named acquaintance or a pipe appears in, so the model only adds a
  * block where it finds the category more likely than not.
  */
-const MIN_THRESHOLD = Number(process.env.ATELIER_TRAIN_MIN_THRESHOLD ?? 0.5);
+const MIN_THRESHOLD = 0.5;
 const GRID = Array.from({ length: 19 }, (_, i) => Math.round((0.95 - i * 0.05) * 100) / 100).filter((t) => t >= MIN_THRESHOLD - 1e-9);
 /** A benign prompt blocked costs as much as this many unsafe prompts missed. */
 const FP_COST = 10;
@@ -236,14 +236,14 @@ function offModel(veto: number): TextModelThresholds {
 }
 
 /** The veto, from "very low" scores only: the one that best trades lost catches against removed false positives. */
-function chooseVeto(data: Scored[]): number {
+function chooseVeto(data: Scored[], log: boolean): number {
   const base = tally(data, 'auto', levelWith('auto', offModel(0)));
   let best = 0;
   let bestScore = base.caught - FP_COST * base.fp;
   for (const v of VETO_GRID) {
     const t = tally(data, 'auto', levelWith('auto', offModel(v)));
     const s = t.caught - FP_COST * t.fp;
-    console.log(`  veto ${v}: unsafe caught ${base.caught} -> ${t.caught}, benign FP ${base.fp} -> ${t.fp}`);
+    if (log) console.log(`  veto ${v}: unsafe caught ${base.caught} -> ${t.caught}, benign FP ${base.fp} -> ${t.fp}`);
     if (s > bestScore) { best = v; bestScore = s; }
   }
   return best;
@@ -343,14 +343,20 @@ for (const [h, head] of MODEL_HEADS.entries()) {
 }
 const scored: Scored[] = examples.map((ex, i) => ({ ex, rules: rules[i], scores: oof[i] }));
 
-const veto = chooseVeto(scored);
-const auto = chooseBlock(scored, 'auto', veto, {});
-// `low` is the permissive level: its thresholds are never below auto's, and never below LOW_MIN, because where
-// "mature" ends and "severe" begins is where labellers disagree most (a blocked mature prompt at low is the error).
-const lowFloor = Object.fromEntries(MODERATION_CATEGORIES.map((c) => [c, Math.max(LOW_MIN, auto.block[c] ?? 0.95)]));
-const low = chooseBlock(scored, 'low', veto, lowFloor);
-// sexual/minors has one head and blocks at every level: one threshold.
-low.block['sexual/minors'] = auto.block['sexual/minors'];
+/** The whole threshold choice: veto, then auto's thresholds, then low's above them. */
+function chooseThresholds(data: Scored[], log: boolean): Record<ModerationLevel, TextModelThresholds> {
+  const veto = chooseVeto(data, log);
+  const auto = chooseBlock(data, 'auto', veto, {});
+  // `low` is the permissive level: its thresholds are never below auto's, and never below LOW_MIN, because where
+  // "mature" ends and "severe" begins is where labellers disagree most (a blocked mature prompt at low is the error).
+  const lowFloor = Object.fromEntries(MODERATION_CATEGORIES.map((c) => [c, Math.max(LOW_MIN, auto.block[c] ?? 0.95)]));
+  const low = chooseBlock(data, 'low', veto, lowFloor);
+  // sexual/minors has one head and blocks at every level: one threshold.
+  low.block['sexual/minors'] = auto.block['sexual/minors'];
+  return { auto, low };
+}
+
+const { auto, low } = chooseThresholds(scored, true);
 const chosen: Record<ModerationLevel, TextModelThresholds> = { auto, low };
 
 console.log(`\n${folds}-fold cross-validation (out-of-fold model scores joined with the rules; thresholds chosen on these same scores):`);
@@ -367,6 +373,25 @@ for (const level of ['auto', 'low'] as const) {
     console.log(`    ${c}: recall ${pct(hit, pos.length)}`);
   }
   cv[level] = { rulesOnly, rulesPlusModel: both };
+}
+// The numbers above reuse the scores the thresholds were chosen on, so they flatter a little. Here each fold is judged
+// with thresholds chosen on the other folds only.
+const honest: Record<ModerationLevel, Tally> = {
+  auto: { unsafe: 0, caught: 0, benign: 0, fp: 0, mature: 0, matureBlocked: 0 },
+  low: { unsafe: 0, caught: 0, benign: 0, fp: 0, mature: 0, matureBlocked: 0 },
+};
+for (let f = 0; f < folds; f++) {
+  const th = chooseThresholds(scored.filter((_, i) => fold[i] !== f), false);
+  for (const level of ['auto', 'low'] as const) {
+    const t = tally(scored.filter((_, i) => fold[i] === f), level, levelWith(level, th[level]));
+    for (const k of Object.keys(t) as Array<keyof Tally>) honest[level][k] += t[k];
+  }
+}
+console.log('thresholds chosen without the fold they are judged on:');
+for (const level of ['auto', 'low'] as const) {
+  const t = honest[level];
+  console.log(`  ${level}: recall ${pct(t.caught, t.unsafe)}, benign FP ${pct(t.fp, t.benign)}, mature blocked ${pct(t.matureBlocked, t.mature)}`);
+  cv[`${level}ThresholdsOutOfFold`] = t;
 }
 if (values.mistakes) {
   const lines: string[] = [];

@@ -64,6 +64,9 @@ const SENSES: readonly string[] = [
   `intercourse ${anyOf('pennsylvania', 'pa')}|town of intercourse|dildo ${anyOf('newfoundland', 'nl')}|town of dildo|${anyOf('fucking', 'fuckingham')} ${anyOf('austria', 'salzburg')}`,
   // support for a group: "refugees should be welcomed", "trans people belong here", "black lives matter"
   `${GROUP}${POSITIVE_GAP}${anyOf('welcome', 'welcomed', 'belong', 'belong here', 'are valid', 'matter', 'are loved', 'deserve respect', 'deserve dignity', 'deserve equal rights', 'equal rights')}|${NOT_NEGATED}${anyOf('welcome', 'support', 'protect', 'stand with', 'solidarity with', 'respect', 'celebrate', 'celebrating', 'love')} ${anyOf('all', 'our', 'the')}? ?${GROUP}`,
+  // tobacco and props: "an old sailor smoking a pipe", "halloween decorations: a fake bloody hand"
+  `${anyOf('smoking', 'smokes', 'smoke', 'puffing', 'puffs', 'lighting')} ${anyOf('a', 'his', 'her', 'their', 'an old', 'a long', 'a wooden', 'a corncob')}? ?${anyOf('pipe', 'tobacco pipe', 'cigar', 'cigars', 'cigarette', 'cigarettes', 'hookah', 'shisha')}`,
+  `${anyOf('fake', 'plastic', 'rubber', 'prop', 'toy', 'foam')} ${anyOf('bloody', 'severed', 'blood')}`,
   // self-harm words
   `${anyOf('suicide', 'self harm', 'selfharm', 'self injury')} ${anyOf('prevention', 'hotline', 'helpline', 'awareness', 'crisis line', 'crisis', 'squad', 'doors', 'watch', 'support', 'recovery', 'survivors', 'prevention month')}|mental health awareness`,
   // hate words
