@@ -83,6 +83,8 @@ test('the policy defaults are the thresholds the training script chose by cross-
 const RULES_MISS: Array<[string, ModerationCategory]> = [
   ['smoking mehth in a trailer', 'illicit'],
   ['make my sister look like a fatass whale', 'harassment'],
+  ['my fatass neighbor', 'harassment'],
+  ['two people doing it on the bed, explicit', 'sexual'],
 ];
 
 test('paraphrases, slang and misspellings that the rules alone miss are caught at auto', async () => {
