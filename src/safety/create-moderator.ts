@@ -8,6 +8,7 @@ import { type ModerationCategory, sortCategories } from './categories.ts';
 import type { ModerationContext, ModerationLevel, ModerationStage, ModerationVerdict, Moderator } from './moderator.ts';
 import { type ModerationPolicy, type ModerationPolicyOverrides, resolvePolicy, textTierBlocks } from './policy.ts';
 import { classifyText, type TextFinding } from './text/text-classifier.ts';
+import { textModel } from './text/text-model.ts';
 import { imageIsBlocked, scoreImage } from './image/image-classifier.ts';
 import { loadImageModel, type NsfwScores } from './image/nsfw-model.ts';
 import { ExternalModerator, ExternalModerationError } from './external-moderator.ts';
@@ -50,7 +51,8 @@ export class AtelierModerator implements Moderator {
       throw invalidParam('prompt', `Invalid prompt: longer than ${MAX_MODERATED_TEXT} characters.`, 'string_above_max_length');
     }
     const levelPolicy = this.policy.levels[level];
-    const fired = classifyText(text).filter((f) => textTierBlocks(levelPolicy, f.category, f.tier));
+    // the level's model thresholds (policy.levels.<level>.textModel) decide what the learned model adds or vetoes
+    const fired = classifyText(text, levelPolicy).filter((f) => textTierBlocks(levelPolicy, f.category, f.tier));
     const categories = new Set<ModerationCategory>(fired.map((f) => f.category));
     const sources = fired.map((f) => f.rule);
     await this.askExternal(categories, sources, (ext) => ext.checkText(text, level));
@@ -163,6 +165,7 @@ export async function createModerator(opts: CreateModeratorOptions = {}): Promis
   const policy = resolvePolicy(opts.policy);
   const external = opts.externalUrl ? new ExternalModerator(opts.externalUrl, opts.externalKey, policy) : null;
   const audit = opts.auditLog ?? (opts.auditLogPath ? fileAuditLog(opts.auditLogPath) : null);
+  textModel(); // read the text model's weights now (~20 ms), not on the first prompt
   if (opts.preloadImageModel) await loadImageModel();
   return new AtelierModerator(policy, external, audit);
 }
