@@ -86,15 +86,15 @@ export interface ModerationPolicyOverrides {
  */
 const AUTO_MODEL: TextModelThresholds = {
   block: {
-    sexual: 0.65, 'sexual/minors': null, 'violence/graphic': 0.5, 'self-harm': 0.6,
-    hate: 0.65, harassment: 0.7, illicit: 0.85,
+    sexual: 0.5, 'sexual/minors': null, 'violence/graphic': 0.5, 'self-harm': 0.8,
+    hate: 0.75, harassment: 0.5, illicit: 0.8,
   },
   veto: 0.03,
 };
 const LOW_MODEL: TextModelThresholds = {
   block: {
     sexual: 0.9, 'sexual/minors': null, 'violence/graphic': 0.8, 'self-harm': 0.8,
-    hate: 0.8, harassment: 0.8, illicit: 0.9,
+    hate: 0.8, harassment: 0.8, illicit: 0.8,
   },
   veto: 0.03,
 };

@@ -97,7 +97,8 @@ test('paraphrases, slang and misspellings that the rules alone miss are caught a
 
 /** Innocent prompts where a weak rule fires on one word; the model's context vetoes it. */
 const VETOED: string[] = [
-  'a cat plotting murder, funny meme',
+  // ("a cat plotting murder" is now a benign sense of its own: pets as cartoon villains.)
+  'a toddler plotting murder of the broccoli, funny photo',
   "cover art for the novel 'Murder at the Lighthouse'",
 ];
 const TRICKY_BENIGN: string[] = [

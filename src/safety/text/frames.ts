@@ -85,7 +85,7 @@ const PRO_ED = w(
   'purge after', 'make yourself throw up', 'make yourself vomit', 'ribs showing', 'see your ribs', 'collarbones showing',
 );
 const SH_GLORIFY = w('celebrate', 'glorify', 'romanticize', 'aesthetic', 'it helps', 'feels good', 'encourage', 'promote', 'tips', 'motivation', 'goals');
-const SH_ACT = w('cutting', 'self harm', 'self injury', 'burning myself', 'starving', 'purging', 'anorexia', 'bulimia');
+const SH_ACT = w('sh', 'cutting', 'self harm', 'self injury', 'burning myself', 'starving', 'purging', 'anorexia', 'bulimia');
 
 // ---- hate ----
 const GROUP = w(
@@ -228,10 +228,11 @@ const DOCUMENT = w(
   'bill', 'bills', 'dollar', 'dollars', 'euro', 'euros', 'pay stub', 'bank statement', 'birth certificate',
   'social security card', 'visa', 'green card', 'work permit', 'transcript',
 );
+/** ("fisting" is in the unstemmed lexicon: its stem "fist" is also the stem of "fists".) */
 const SEX_ACT_SLANG = w(
   'suck off', 'sucking off', 'sucking him off', 'sucking a guy off', 'sucks him off', 'going down on her',
   'going down on him', 'eating her out', 'eat her out', 'blowing him', 'jerking him off', 'jerk him off',
-  'riding his dick', 'sitting on his face', 'face sitting', 'titty fuck', 'pegging', 'fisting', 'squirting',
+  'riding his dick', 'sitting on his face', 'face sitting', 'titty fuck', 'pegging', 'squirting',
 );
 const MINOR_EXTRA = w(
   'grade schooler', 'grade schoolers', 'first grader', 'second grader', 'third grader', 'fourth grader',

@@ -60,6 +60,45 @@ const FORGEABLE = anyOf(
   'designer bags', 'designer handbags', 'bank statement', 'pay stub', 'tickets',
 );
 
+const CP_CONTEXT = anyOf(
+  'nude', 'nudes', 'naked', 'porn', 'explicit', 'nsfw', 'sexy', 'lewd', 'xxx', 'sex', 'sexual', 'erotic', 'hot',
+  'underage', 'preteen', 'preteens', 'pre teen', 'minors', 'young girls', 'young boys', 'little girls', 'little boys',
+  'loli', 'lolis', 'shota', 'jailbait', 'teen', 'teens', 'young teens', 'barely legal',
+  'trade', 'trading', 'traded', 'collection', 'stash', 'links', 'link', 'vids', 'videos', 'video', 'pics', 'pictures',
+  'images', 'content', 'mega', 'telegram', 'dump', 'archive', 'sell', 'selling', 'buy', 'download', 'hardcore',
+);
+const PILLS = anyOf(
+  'pills', 'pill', 'painkillers', 'pain killers', 'sleeping pills', 'tylenol', 'paracetamol', 'acetaminophen',
+  'ibuprofen', 'advil', 'aspirin', 'benadryl', 'xanax', 'oxy', 'oxys', 'opioids', 'meds', 'medication', 'insulin',
+  'tablets', 'antidepressants', 'benzos', 'sleeping tablets', 'prescription pills', 'my meds', 'my pills',
+);
+const OD_INTENT = anyOf(
+  'od', 'o d', 'overdose', 'overdosing', 'die', 'to die', 'be fatal', 'be lethal', 'lethal', 'fatal', 'kill me',
+  'kill myself', 'never wake up', 'not wake up', 'end it', 'painlessly', 'painless', 'peacefully',
+);
+/** Demeaning claims about a whole group ("women are too stupid to vote"): hate without a slur or an animal word. */
+const DEMEANING_TRAIT = anyOf(
+  'too stupid', 'too dumb', 'too emotional', 'too weak', 'too primitive', 'not smart enough', 'not intelligent enough',
+  'incapable of', 'unfit to', 'unfit for', 'less intelligent', 'stupider', 'dumber', 'born stupid', 'naturally stupid',
+  'naturally inferior', 'a burden', 'worthless', 'good for nothing', 'only good for', 'only good at', 'lazy',
+  'all lazy', 'thieves', 'all thieves', 'liars', 'all liars', 'greedy', 'violent by nature', 'born to serve',
+  'meant to serve', 'made to serve', 'dirty', 'stupid', 'dumb', 'disgusting', 'a mistake', 'mentally inferior',
+  'ruining everything', 'the problem', 'a threat', 'worse than', 'not equal', 'second class', 'a mental illness',
+  'mental illness', 'an abomination', 'abominations', 'unnatural', 'a virus',
+);
+/** One member of a group, for a caricature captioned as if it showed them all ("... they are all like this"). */
+const GROUP_MEMBER = anyOf(
+  'muslim', 'arab', 'jew', 'mexican', 'black man', 'black woman', 'gay man', 'immigrant', 'refugee', 'chinese man',
+  'asian', 'asian man', 'asian woman', 'trans woman', 'gypsy', 'hindu', 'sikh', 'african', 'indian man', 'migrant',
+);
+const DEMEANING_PLACE = anyOf(
+  'belong in the kitchen', 'belongs in the kitchen', 'belong in cages', 'belong in a cage', 'belong in a zoo',
+  'belong in zoos', 'belong in chains', 'belong in the fields', 'belong in the ghetto', 'belong in prison',
+  'belong in jail', 'belong in the trash', 'should stay in the kitchen', 'stay in the kitchen', 'back in the kitchen',
+  'back to the kitchen', 'get back in the kitchen', 'make me a sandwich', 'know their place', 'belong barefoot',
+);
+const DENIED_RIGHT = `${anyOf('should not', 'shouldn t', 'should never', 'must not', 'mustn t', 'must never', 'cannot', 'can t', 'don t deserve to', 'do not deserve to', 'have no right to', 'has no right to', 'should be banned from', 'should be barred from', 'shouldn t even be allowed to', 'should not even be allowed to')} ${anyOf('be allowed to', 'be allowed', 'be permitted to', 'be trusted', 'be trusted to', 'be trusted with', 'vote', 'drive', 'work', 'own property', 'hold office', 'teach', 'marry', 'adopt', 'have rights', 'be citizens', 'go to school', 'voting', 'driving', 'exist', 'breed', 'have children', 'live here')}`;
+
 export const LEXICON: readonly LexiconRule[] = [
   // ---- sexual: explicit (severe) ----
   rule('sexual.porn', 'sexual', 'severe', `porn\\p{L}*|xxx|nsfw|hentai|smut|rule 34|r34`),
@@ -72,10 +111,13 @@ export const LEXICON: readonly LexiconRule[] = [
     'incest', 'raping', 'rape', 'raped', 'making love', 'make love', 'giving head', 'gives head', 'give head',
     'sixty nine position', 'doggy style', 'doggystyle', 'missionary position', 'cowgirl position', 'erect penis',
     'hard on', 'boner', 'genital contact', 'sexual penetration', 'being penetrated',
-    'erect member', 'erect shaft', 'railed', 'getting railed', 'being railed', 'getting fucked', 'being fucked', 'cum on', 'sperm on', 'semen',
+    'erect member', 'erect shaft', 'fisting', 'railed', 'getting railed', 'being railed', 'getting fucked', 'being fucked', 'cum on', 'sperm on', 'semen',
   )),
   rule('sexual.having-sex', 'sexual', 'severe',
     `(?:having|have|has|had|doing|performing|perform|performs|giving|gives|receiving)${gap(1)}(?:anal |oral |rough |group |hardcore |explicit |graphic )?(?:sex|sex acts?)|${anyOf('anal', 'oral', 'group', 'hardcore', 'explicit', 'rough', 'public', 'graphic', 'steamy')} sex|sex ${anyOf('scene', 'scenes', 'tape', 'tapes', 'act', 'acts', 'video', 'videos', 'position', 'positions', 'doll', 'dolls', 'slave', 'show')}|sex with|sexual intercourse|sexual acts?`),
+  // "giving a man head": oral sex with the partner named in between ("giving her head a pat" is not).
+  rule('sexual.giving-head', 'sexual', 'severe',
+    `${anyOf('giving', 'gives', 'give', 'gave', 'getting', 'gets', 'got')} ${anyOf('him', 'a man', 'a guy', 'the man', 'the guy', 'her boyfriend', 'her husband', 'his boyfriend', 'a stranger', 'her man', 'her partner', 'a dude', 'the driver', 'her boss', 'her teacher', 'some guy', 'his girlfriend', 'a woman', 'a girl')} head(?! ${anyOf('a', 'start', 'count', 'of', 'lice', 'injury', 'injuries', 'massage', 'pat', 'rub', 'scratch', 'shave', 'turn', 'wound', 'wrap', 'to', 'nod', 'shake', 'butt', 'band', 'scarf', 'tilt')})`),
   rule('sexual.fucking', 'sexual', 'severe',
     `fuck(?:ing|s|ed)? ${anyOf('her', 'him', 'them', 'each other', 'on', 'in', 'a', 'the', 'hard', 'scene', 'video')}|(?:are|is|were|couple|people|men|women) fucking`),
   rule('sexual.genitals', 'sexual', 'severe', anyOf(
@@ -96,6 +138,9 @@ export const LEXICON: readonly LexiconRule[] = [
     'taking off her bra', 'takes off her bra', 'taking off her clothes', 'takes off her clothes', 'without clothes',
     'no clothes', 'wearing nothing', 'stark naked', 'butt naked', 'in the buff', 'g string', 'thong bikini',
     'see through top', 'see through lingerie', 'wet t shirt',
+    // Misspellings and baby talk the spelling rules cannot reach ("nakid", "titties", "send noods").
+    'nakid', 'nakit', 'nakkid', 'nekkid', 'nekid', 'neked', 'nakey', 'nakie', 'nakie pics', 'nudez', 'noods', 'nudies',
+    'titties', 'titty', 'tittys', 'tiddies', 'tiddy', 'boobies', 'boobys', 'bewbs', 'booty pics',
     'top off', 'shirt off her', 'bra off', 'panties off', 'clothes off', 'see through nightgown', 'see through dress', 'see through shirt', 'sheer lingerie', 'wardrobe malfunction',
   )),
   rule('sexual.suggestive', 'sexual', 'mature',
@@ -106,6 +151,11 @@ export const LEXICON: readonly LexiconRule[] = [
   // ---- sexual/minors: terms that mean sexualised children on their own (always severe) ----
   rule('minors.terms', 'sexual/minors', 'severe',
     `${anyOf('loli', 'lolis', 'lolicon', 'shota', 'shotacon', 'jailbait', 'csam', 'child porn', 'kiddie porn', 'kiddy porn', 'pedo', 'pedos', 'pedophile', 'pedophiles', 'pedophilia', 'paedophile', 'paedophilia', 'preteen porn', 'cp porn', 'child sexual abuse', 'child abuse material', 'underage sex', 'underage porn', 'underage nude', 'underage naked', 'child bride', 'child brides')}`),
+
+  // "cp" (child sexual abuse material) is also cerebral palsy, the Unix copy command and "club penguin", so it counts
+  // only next to a sexual word, a word for minors that is not also a patient ("underage", "preteen") or the
+  // vocabulary of trading material ("links", "vids", "collection").
+  rule('minors.cp', 'sexual/minors', 'severe', `cp${gap(3)}${CP_CONTEXT}|${CP_CONTEXT}${gap(3)}cp|${anyOf('make', 'making', 'generate', 'generating', 'create', 'draw', 'render', 'produce', 'show me', 'send me', 'give me', 'need', 'want', 'looking for', 'share', 'sharing', 'post', 'posting')} ${anyOf('some', 'more', 'new', 'real')}? ?cp(?! ${anyOf('file', 'files', 'command', 'backup', 'copy', 'folder', 'directory', 'directories')})`),
 
   // ---- violence/graphic ----
   rule('violence.gore', 'violence/graphic', 'severe', anyOf(
@@ -124,6 +174,9 @@ export const LEXICON: readonly LexiconRule[] = [
     'severed fingers', 'compound fracture', 'bone sticking out', 'autopsy photo', 'charred bodies', 'charred body',
     'organs removed', 'organs spilling', 'exposed organs', 'internal organs exposed', 'chest cavity opened', 'chest cavity open', 'cut open', 'sliced open', 'tearing out', 'ripping out', 'torn out', 'ripped out', 'throat slit', 'slit throat', 'slashed throat', 'throat cut', 'blood spraying', 'blood spurting', 'spraying blood', 'spurting blood', 'arterial spray', 'bleeding to death', 'bled to death', 'stabbed repeatedly', 'screaming in agony', 'writhing in agony', 'shot point blank', 'execution video', 'burning body', 'burning bodies',
   )),
+  // Torture with a named tool is graphic whatever the wording of the wound: "tortured with a power drill".
+  rule('violence.torture-tool', 'violence/graphic', 'severe',
+    `${anyOf('tortured', 'torturing', 'torture', 'tortures', 'being tortured')}${gap(2)}with ${anyOf('a', 'an', 'the')}? ?${anyOf('power drill', 'drill', 'pliers', 'blowtorch', 'blow torch', 'acid', 'hot iron', 'branding iron', 'electric shocks', 'chainsaw', 'hammer', 'nail gun', 'scalpel', 'razor', 'boiling water', 'knives', 'knife', 'pliers and a knife', 'hot pokers', 'hot poker')}`),
   rule('violence.torn-body', 'violence/graphic', 'severe',
     `${anyOf('body', 'bodies', 'man', 'woman', 'person', 'corpse', 'people', 'victim', 'soldier', 'limbs', 'child')}${gap(2)}${anyOf('torn apart', 'ripped apart', 'blown apart', 'torn to pieces', 'blown to pieces', 'torn in half', 'cut in half', 'cut into pieces', 'in pieces')}`),
   rule('violence.graphic-word', 'violence/graphic', 'severe',
@@ -138,6 +191,11 @@ export const LEXICON: readonly LexiconRule[] = [
     `${anyOf('kill', 'kills', 'killing', 'killed', 'shoot', 'shooting', 'shot', 'hang', 'hanging', 'hanged', 'cutting', 'stab', 'stabbing', 'burning', 'starve', 'starving', 'starved', 'harm', 'harming', 'poison', 'poisoning', 'suffocate', 'suffocating', 'overdose', 'overdosing', 'mutilate', 'mutilating', 'slit', 'slitting', 'drown', 'drowning')} ${REFLEXIVE}|kys|unalive ${REFLEXIVE}|unaliving|gun to ${anyOf('his', 'her', 'their', 'my', 'your')} own ${anyOf('head', 'temple', 'mouth', 'chin')}|${anyOf('pointing', 'holding', 'putting', 'puts', 'points', 'pressing')} a gun to ${anyOf('his', 'her', 'their', 'my', 'your')} ${anyOf('head', 'temple', 'mouth', 'chin')}|gun in ${anyOf('his', 'her', 'their', 'my')} ${anyOf('own', '')} ?mouth`),
   rule('self-harm.intent', 'self-harm', 'severe',
     `${anyOf('commit suicide', 'committing suicide', 'commits suicide', 'committed suicide', 'suicide note', 'suicide method', 'suicide methods', 'suicide guide', 'suicide instructions', 'suicide pact', 'how to commit suicide', 'want to die', 'wants to die', 'wanted to die', 'wanna die', 'end my life', 'end your life', 'end his life', 'end her life', 'end their life', 'end their lives', 'end it all', 'ending it all', 'take my own life', 'take your own life', 'cutting aesthetic', 'self harm aesthetic', 'thinspo', 'thinspiration', 'pro ana', 'pro mia', 'proana', 'hanging from a noose', 'hanging from the noose', 'hanging by a noose', 'bleed out fastest', 'painless way to die', 'painless death', 'does it take to die', 'lethal dose', 'how to die', 'ways to die', 'better off dead', 'skip meals', 'purge after eating', 'purging after meals', 'stop eating', 'seeing your ribs', 'see your ribs', 'skin and bones goals', 'thigh gap goals', 'razor cuts', 'razor blade cuts', 'self inflicted cuts', 'covered in cuts', 'fresh cuts on', 'cut marks on', 'let go and fall', 'ready to let go', 'jump in front of a train', 'jump in front of the train', 'in front of a train to', 'step off the ledge', 'rope around her neck', 'rope around his neck', 'rope around their neck', 'rope around my neck', 'noose around her neck', 'noose around his neck', 'noose around their neck', 'noose around my neck', 'noose around the neck')}|${anyOf('razor', 'razor blade', 'blade')}${gap(6)}${anyOf('wrist', 'wrists', 'bathtub', 'bath', 'forearm', 'forearms')}|${anyOf('wrist', 'wrists', 'bathtub', 'forearm', 'forearms')}${gap(6)}${anyOf('razor', 'razor blade', 'cuts')}|${anyOf('cut', 'cuts', 'cutting', 'slit', 'slits', 'slitting', 'slash', 'slashing', 'slashed')} ${POSSESSIVE}?(?: own)? ?${anyOf('wrist', 'wrists', 'veins', 'vein', 'throat')}|${anyOf('cutting', 'slashing', 'slicing', 'carving')} ${POSSESSIVE} ${anyOf('arm', 'arms', 'thighs', 'legs', 'skin', 'stomach')}|where to cut${gap(3)}${anyOf('arm', 'wrist', 'wrists', 'vein', 'veins', 'bleed')}|${anyOf('fresh', 'bleeding', 'open', 'deep')} ${anyOf('cuts', 'slashes', 'scars')} on ${anyOf(POSSESSIVE, 'the')} ${anyOf('arm', 'arms', 'wrist', 'wrists', 'thighs', 'thigh', 'legs', 'skin')}|${anyOf('cuts', 'scars', 'wounds')} ${anyOf('fresh', 'bleeding')}|${anyOf('glorify', 'glorifying', 'glorifies', 'romanticize', 'romanticizing', 'encourage', 'encouraging', 'encourages', 'promote', 'promoting', 'motivational poster for', 'tips for', 'poster for')}${gap(2)}${anyOf('self harm', 'selfharm', 'suicide', 'cutting', 'anorexia', 'bulimia', 'starvation', 'self injury', 'eating disorder', 'eating disorders')}|${anyOf('how to', 'instructions to', 'instructions for', 'guide to', 'ways to', 'best way to', 'tips to')} ${anyOf('overdose', 'slit your', 'slit my', 'starve yourself', 'starve myself', 'hide cuts', 'hide self harm', 'hide my cuts')}|overdose on ${anyOf('pills', 'drugs', 'sleeping pills', 'painkillers', 'tylenol', 'insulin')}|${anyOf('sleeping pills', 'pills')}${gap(4)}${anyOf('to die', 'die')}|jump off${gap(3)}${anyOf('to die', 'to end')}`),
+  // Method requests and chat shorthand that never say "suicide": "how many painkillers to od painlessly", "kms".
+  rule('self-harm.method-request', 'self-harm', 'severe',
+    `${anyOf('how many', 'how much', 'what dose', 'what amount', 'enough')}${gap(2)}${PILLS}${gap(8)}${OD_INTENT}|${OD_INTENT}${gap(6)}${anyOf('how many', 'how much')}${gap(2)}${PILLS}|${anyOf('od', 'overdose', 'overdosing', 'o d')}${gap(4)}${anyOf('painlessly', 'painless', 'peacefully', 'in my sleep', 'without pain', 'without feeling it', 'quickly and quietly')}|${anyOf('painlessly', 'painless', 'peacefully', 'quietly')} ${anyOf('od', 'overdose', 'o d')}|${anyOf('od', 'o d', 'overdosing')} on ${PILLS}|${anyOf('swallow', 'swallowing', 'take', 'taking', 'down', 'downing')} ${anyOf('all', 'a whole bottle of', 'the whole bottle of', 'a bottle of', 'every one of')} ${anyOf('my', 'the', 'these', 'those')}? ?${PILLS}${gap(4)}${OD_INTENT}`),
+  rule('self-harm.shorthand', 'self-harm', 'severe',
+    `(?<!\\p{N} )kms(?! ${anyOf('of', 'away', 'from', 'long', 'per', 'north', 'south', 'east', 'west', 'an hour', 'a day', 'to the', 'h', 'hr')})|sh ${anyOf('aesthetic', 'inspo', 'goals', 'vent art', 'vent', 'pics', 'scars aesthetic', 'cuts', 'tips', 'blades', 'kit')}|${anyOf('unalive', 'unaliving', 'unalived')} ${REFLEXIVE}|${anyOf('want to', 'wanna', 'going to', 'gonna', 'plan to', 'planning to', 'how to', 'ways to', 'thinking about', 'trying to', 'try to', 'should i', 'time to', 'ready to')}${gap(1)}${anyOf('unalive', 'unaliving', 'kms', 'kys', 'od')}`),
   rule('self-harm.depiction', 'self-harm', 'mature',
     `${anyOf('suicide', 'suicides', 'suicidal', 'self harm', 'selfharm', 'self harming', 'self injury', 'self injuring', 'self inflicted', 'noose', 'nooses', 'overdose', 'overdosing', 'anorexic', 'cutting scars', 'waiting for the train')}|${anyOf('roof', 'rooftop', 'building', 'bridge', 'ledge', 'cliff', 'edge', 'train tracks', 'railway tracks')}${gap(6)}${anyOf('about to jump', 'waiting for the train', 'to end it')}|about to jump off`),
 
@@ -150,6 +208,8 @@ export const LEXICON: readonly LexiconRule[] = [
   )),
   rule('hate.dehumanizing', 'hate', 'severe',
     `${GROUP} (?:are|is|r|as|like|were|being|=)${gap(2)}${DEHUMANIZING}|${anyOf('all', 'every', 'those', 'these', 'filthy', 'dirty')} ${GROUP}${gap(1)}(?:are|is)${gap(2)}${DEHUMANIZING}|${anyOf('calling', 'depicting', 'drawing', 'showing', 'portraying', 'saying')} ${GROUP}${gap(1)}${DEHUMANIZING}|${GROUP}${gap(1)}(?:are|is) ${anyOf('less intelligent', 'genetically inferior', 'a lower race', 'an inferior race', 'not real people', 'born criminals', 'destroying our country', 'ruining our country', 'controlling the world', 'control the world', 'control the media', 'controlling the media')}|${anyOf('jewish', 'jew', 'jews')}${gap(2)}${anyOf('bankers', 'banker')}${gap(2)}${anyOf('controlling', 'control', 'rule', 'ruling', 'puppet', 'puppets', 'tentacles', 'greedy')}|${GROUP}${gap(1)}(?:are|is) ${anyOf('pedophiles', 'groomers', 'predators', 'rapists')}|${anyOf(GROUP, 'gay man', 'gay men', 'black man', 'jewish man', 'muslim man', 'trans woman', 'immigrant', 'mexican man', 'arab man')}${gap(2)}${anyOf('shown as', 'portrayed as', 'depicted as', 'drawn as')}${gap(2)}${anyOf(DEHUMANIZING, 'predator', 'predators', 'pedophile', 'monster', 'monsters', 'vermin', 'rat', 'snake', 'snakes', 'parasite', 'animal', 'ape', 'monkey')}|preying on children|${anyOf('no blacks', 'no jews', 'no irish', 'no mexicans', 'no gays', 'no muslims', 'whites only', 'white only', 'no coloreds', 'no coloureds')}|${anyOf('celebrating', 'celebrate', 'promoting', 'glorifying')} segregation|${anyOf('hook nosed', 'hooknosed', 'big nosed', 'greedy', 'money grubbing', 'scheming', 'dirty', 'filthy')} ${anyOf('jew', 'jews', 'jewish banker', 'jewish bankers')}|${anyOf('jew', 'jews')} ${anyOf('stealing', 'counting money', 'hoarding money', 'controlling')}`),
+  rule('hate.demeaning', 'hate', 'severe',
+    `${GROUP}(?: ${anyOf('really', 'truly', 'honestly', 'clearly', 'obviously', 'all')})? (?:are|r|is|were|being|=)(?: ${anyOf('all', 'just', 'so', 'naturally', 'simply', 'always', 'genetically')})? ${DEMEANING_TRAIT}|${GROUP}${gap(2)}${DEMEANING_PLACE}|${GROUP}${gap(1)}${DENIED_RIGHT}|${anyOf(GROUP, GROUP_MEMBER)}${gap(12)}${anyOf('they are all like this', 'they re all like this', 'they are all like that', 'they re all like that', 'they are all the same', 'they re all the same', 'all of them are like this', 'every one of them is like this')}|${anyOf('ban', 'bar', 'banning', 'barring')} ${GROUP} from ${anyOf('voting', 'driving', 'working', 'school', 'schools', 'office', 'marrying', 'adopting', 'our country', 'the country')}`),
   rule('hate.violence-against-group', 'hate', 'severe',
     `${anyOf('kill', 'shoot', 'hang', 'burn', 'beat', 'deport', 'eliminate', 'remove', 'ban')} ${anyOf('all', 'every', 'those', 'these', 'all the', 'every single')} ${GROUP}|${anyOf('gas', 'exterminate', 'exterminating', 'eradicate', 'genocide', 'death to', 'wipe out', 'lynch', 'purge', 'cleanse', 'gas the', 'exterminate the', 'eradicate the')} ${anyOf('all', 'the', 'all the', 'every')}? ?${GROUP}|${GROUP}${gap(3)}(?:must|should|need to|deserve to) (?:be|die)${gap(1)}${anyOf('exterminated', 'killed', 'gassed', 'beaten', 'eradicated', 'deported', 'wiped out', 'burned', 'hanged', 'shot', 'die', 'lynched', 'enslaved', 'sterilized')}`),
   rule('hate.extremism', 'hate', 'severe',

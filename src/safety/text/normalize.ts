@@ -12,11 +12,16 @@
 const CONFUSABLES: Record<string, string> = {
   // Cyrillic
   а: 'a', в: 'b', е: 'e', ё: 'e', к: 'k', м: 'm', н: 'h', о: 'o', р: 'p', с: 'c', т: 't', у: 'y', х: 'x',
-  ѕ: 's', і: 'i', ї: 'i', ј: 'j', ԁ: 'd', ɡ: 'g', һ: 'h', ӏ: 'l', ԛ: 'q', ԝ: 'w', ү: 'y', ց: 'g',
+  ѕ: 's', і: 'i', ї: 'i', ј: 'j', ԁ: 'd', һ: 'h', ӏ: 'l', ԛ: 'q', ԝ: 'w', ү: 'y', ѵ: 'v', ѡ: 'w', ԍ: 'g',
+  // Armenian
+  ց: 'g', օ: 'o', ս: 'u', հ: 'h', ո: 'n',
   // Greek
   α: 'a', β: 'b', ε: 'e', η: 'n', ι: 'i', κ: 'k', ν: 'v', ο: 'o', ρ: 'p', τ: 't', υ: 'u', χ: 'x', ω: 'w', ϲ: 'c',
-  // Latin oddities
-  ı: 'i', ł: 'l', ø: 'o', đ: 'd', ß: 'ss', æ: 'ae', œ: 'oe', ɑ: 'a', ʀ: 'r',
+  ς: 's', γ: 'y', μ: 'u', ϳ: 'j',
+  // Latin oddities: IPA letters and small capitals
+  ı: 'i', ł: 'l', ø: 'o', đ: 'd', ß: 'ss', æ: 'ae', œ: 'oe', ɑ: 'a', ʀ: 'r', ɡ: 'g', ɩ: 'i', ɪ: 'i', ʏ: 'y',
+  ᴀ: 'a', ʙ: 'b', ᴄ: 'c', ᴅ: 'd', ᴇ: 'e', ɢ: 'g', ʜ: 'h', ᴊ: 'j', ᴋ: 'k', ʟ: 'l', ᴍ: 'm', ɴ: 'n', ᴏ: 'o',
+  ᴘ: 'p', ꜱ: 's', ᴛ: 't', ᴜ: 'u', ᴠ: 'v', ᴡ: 'w', ᴢ: 'z',
 };
 
 /** Leetspeak substitutions, applied only inside tokens that also contain letters (so "1024" stays a number). */
@@ -76,9 +81,40 @@ function undoLeet(chunk: string): string {
     .join('');
 }
 
+/** A word and whether a wide gap (two or more spaces, a tab or a line break) separates it from the word before. */
+interface Token { word: string; wideGap: boolean }
+
 /** Splits into words; punctuation and symbols separate words. */
-function words(text: string): string[] {
-  return text.split(/[^\p{L}\p{N}]+/u).filter((w) => w.length > 0);
+function words(text: string): Token[] {
+  const tokens: Token[] = [];
+  let wideGap = false;
+  for (const part of text.split(/([^\p{L}\p{N}]+)/u)) {
+    if (part.length === 0) continue;
+    if (/[\p{L}\p{N}]/u.test(part)) {
+      tokens.push({ word: part, wideGap });
+      wideGap = false;
+    } else {
+      wideGap = /\s{2,}|[\t\n\r]/u.test(part);
+    }
+  }
+  return tokens;
+}
+
+/**
+ * Splits a run of one-letter words at its wide gaps when the run mixes narrow and wide ones: "n u d e  w o m a n"
+ * spells two words, where the writer marked the word boundary with a double space. A run spaced uniformly
+ * ("p o r n", "p  o  r  n") stays one piece.
+ */
+function splitAtWideGaps(run: Token[]): string[][] {
+  const inner = run.slice(1);
+  const wide = inner.filter((t) => t.wideGap).length;
+  if (wide === 0 || wide === inner.length) return [run.map((t) => t.word)];
+  const pieces: string[][] = [[]];
+  run.forEach((t, i) => {
+    if (i > 0 && t.wideGap) pieces.push([]);
+    pieces[pieces.length - 1].push(t.word);
+  });
+  return pieces;
 }
 
 /**
@@ -86,27 +122,29 @@ function words(text: string): string[] {
  * joined words and, when a run begins with a word that is also an English one-letter word ("a", "i"), the reading
  * with that letter kept apart ("a c u m" -> "a cum").
  */
-function joinSpelledOut(tokens: string[]): { joined: string[]; articleSplit: string[] | null } {
+function joinSpelledOut(tokens: Token[]): { joined: string[]; articleSplit: string[] | null } {
   const joined: string[] = [];
   const articleSplit: string[] = [];
   let sawArticleRun = false;
   let i = 0;
   while (i < tokens.length) {
     let j = i;
-    while (j < tokens.length && tokens[j].length === 1 && /\p{L}/u.test(tokens[j])) j++;
+    while (j < tokens.length && tokens[j].word.length === 1 && /\p{L}/u.test(tokens[j].word)) j++;
     if (j - i >= 3) {
-      const run = tokens.slice(i, j).join('');
-      joined.push(run);
-      if ((run[0] === 'a' || run[0] === 'i') && j - i >= 4) {
-        articleSplit.push(run[0], run.slice(1));
-        sawArticleRun = true;
-      } else {
-        articleSplit.push(run);
+      for (const letters of splitAtWideGaps(tokens.slice(i, j))) {
+        const run = letters.join('');
+        joined.push(run);
+        if ((run[0] === 'a' || run[0] === 'i') && letters.length >= 4) {
+          articleSplit.push(run[0], run.slice(1));
+          sawArticleRun = true;
+        } else {
+          articleSplit.push(run);
+        }
       }
       i = j;
     } else {
-      joined.push(tokens[i]);
-      articleSplit.push(tokens[i]);
+      joined.push(tokens[i].word);
+      articleSplit.push(tokens[i].word);
       i++;
     }
   }
@@ -120,7 +158,8 @@ function squeezeRepeats(word: string): { toTwo: string; toOne: string } {
 
 export function normalizeText(text: string): NormalizedText {
   const cleaned = mapConfusables(stripInvisibleAndAccents(text));
-  const deLeeted = cleaned.split(/\s+/).map(undoLeet).join(' ');
+  // Whitespace is kept as written: a wide gap can mark a word boundary inside spelled-out letters.
+  const deLeeted = cleaned.split(/(\s+)/).map((chunk) => (/^\s+$/.test(chunk) ? chunk : undoLeet(chunk))).join('');
   const { joined, articleSplit } = joinSpelledOut(words(deLeeted));
 
   const stretched = joined.some((w) => /(\p{L})\1{2,}/u.test(w));

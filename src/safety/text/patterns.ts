@@ -37,6 +37,8 @@ export const GROUP = anyOf(
   'transgenders', 'immigrants', 'migrants', 'refugees', 'mexicans', 'asians', 'chinese people', 'chinese', 'arabs',
   'africans', 'christians', 'catholics', 'hindus', 'sikhs', 'women', 'latinos', 'hispanics', 'indians',
   'whites', 'white people', 'gypsies', 'roma', 'disabled people', 'the disabled', 'jewish', 'muslim', 'islam',
+  'gay men', 'asian people', 'mexican people', 'indian people', 'arab people', 'african people', 'muslim women',
+  'jewish women', 'trans kids', 'autistic people', 'deaf people', 'roma people', 'black kids', 'native americans',
 );
 
 /** Words that deny a group's humanity or brand it as a threat. */

@@ -28,7 +28,8 @@ const MINOR = wordRe(anyOf(
   'schoolgirls', 'schoolboy', 'schoolboys', 'toddler', 'toddlers', 'baby', 'babies', 'infant', 'infants',
   'little girl', 'little girls', 'little boy', 'little boys', 'young girl', 'young girls', 'young boy', 'young boys',
   'high school girl', 'high school girls', 'high school boy', 'high school student', 'middle school girl',
-  'middle schooler', 'elementary school', 'primary school', 'newborn', 'juvenile', 'adolescent', 'adolescents',
+  'middle schooler', 'middle schoolers', 'middle school student', 'middle school students', 'middle school kids',
+  'high school students', 'high schoolers', 'junior high students', 'elementary school', 'primary school', 'newborn', 'juvenile', 'adolescent', 'adolescents',
   'boy scout', 'girl scout', 'schoolchild', 'schoolchildren', 'loli', 'shota', 'jailbait',
 ));
 
