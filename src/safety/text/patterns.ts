@@ -41,6 +41,12 @@ export const GROUP = anyOf(
   'jewish women', 'trans kids', 'autistic people', 'deaf people', 'roma people', 'black kids', 'native americans',
 );
 
+/** What "X should not be allowed to ..." protects them from, not a right denied: "to be harassed", "to drown". */
+export const NOT_A_RIGHT = anyOf(
+  'be harassed', 'be abused', 'be hurt', 'be harmed', 'drown', 'die', 'suffer', 'starve', 'be mistreated',
+  'be discriminated against', 'be exploited', 'be attacked', 'be ignored', 'be treated', 'go hungry', 'be deported',
+  'be bullied', 'be paid less', 'be left behind', 'be silenced', 'freeze', 'be detained', 'be separated',
+);
 /** Words that deny a group's humanity or brand it as a threat. */
 export const DEHUMANIZING = anyOf(
   'vermin', 'rats', 'apes', 'monkeys', 'animals', 'subhuman', 'sub human', 'parasites', 'cockroaches', 'roaches',
