@@ -1,6 +1,7 @@
 """Monitor training: sample the held-out captions from the PyTorch checkpoints and score them with the detector.
 
-  python3 evaluate.py [--steps 20] [--guidance 4] [--limit 360] [--grid /tmp/grid.png]
+  python3 evaluate.py [--steps 16] [--guidance 5] [--limit 360] [--grid /tmp/grid.png]
+  python3 evaluate.py --recon     # the autoencoder alone: render, encode, decode, detect (its ceiling)
 
 Samples with the same Euler ("trailing" spacing) math the engine uses, so numbers match the ONNX model's closely.
 The product's own evaluation runs through the TypeScript engine: ../eval/evaluate.ts.
@@ -20,24 +21,31 @@ import detector
 import nets
 import tokenizer
 import train
+import world
 
 
 def load(ema: bool = True, checkpoint: str = "unet.pt") -> tuple[tokenizer.ClipTokenizer, nets.TextEncoder, nets.UNet,
                                                                   nets.AutoEncoder, float]:
     tok = tokenizer.ClipTokenizer.load(os.path.join(train.ROOT, "tokenizer"))
     ck = torch.load(os.path.join(train.CKPT, checkpoint))
-    te, unet = train.make_text_encoder(tok), nets.UNet(**ck.get("unet_config", {}))
+    te, unet = train.make_text_encoder(tok), nets.UNet()
     te.load_state_dict(ck["ema_text_encoder" if ema else "text_encoder"])
     unet.load_state_dict(ck["ema_unet" if ema else "unet"])
+    ae, scaling = load_autoencoder()
+    for m in (te, unet):
+        m.eval()
+    return tok, te, unet, ae, scaling
+
+
+def load_autoencoder() -> tuple[nets.AutoEncoder, float]:
     vk = torch.load(os.path.join(train.CKPT, "vae.pt"))
     ae = nets.AutoEncoder(tuple(vk["block_out_channels"]))
     ae.load_state_dict(vk["model"])
     dec_path = os.path.join(train.CKPT, "vae-decoder.pt")
-    if os.path.exists(dec_path):  # the decoder fine-tuned with the encoder frozen (train.py decoder)
+    if os.path.exists(dec_path):  # the decoder sharpened with the encoder frozen (train.py decoder)
         ae.decoder.load_state_dict(torch.load(dec_path)["decoder"])
-    for m in (te, unet, ae):
-        m.eval()
-    return tok, te, unet, ae, float(vk["scaling_factor"])
+    ae.eval()
+    return ae, float(vk.get("scaling_factor", 1.0))
 
 
 def euler_sigmas(steps: int) -> tuple[np.ndarray, np.ndarray]:
@@ -56,36 +64,60 @@ def sample(captions: list[str], steps: int, guidance: float, seed: int, models) 
     ctx = te(ids)
     g = torch.Generator().manual_seed(seed)
     timesteps, sigmas = euler_sigmas(steps)
-    x = torch.randn(len(captions), 4, 16, 16, generator=g) * float(sigmas[0])
+    size = nets.LATENT_SIZE
+    x = torch.randn(len(captions), nets.LATENT_CHANNELS, size, size, generator=g) * float(sigmas[0])
     for i, t in enumerate(timesteps):
         s = float(sigmas[i])
         inp = torch.cat([x, x]) / (s * s + 1) ** 0.5
-        eps = unet(inp, torch.full((inp.shape[0],), float(t)), ctx)
-        cond, uncond = eps.chunk(2)
-        eps = uncond + guidance * (cond - uncond)
-        x = x + eps * (float(sigmas[i + 1]) - s)
+        out = unet(inp, torch.full((inp.shape[0],), float(t)), ctx)
+        cond, uncond = out.chunk(2)
+        v = uncond + guidance * (cond - uncond)
+        x0 = v * (-s / (s * s + 1) ** 0.5) + x / (s * s + 1)  # v-prediction, as diffusers' Euler converts it
+        x = x + (x - x0) / s * (float(sigmas[i + 1]) - s)
     img = ae.decoder(x / scaling)
     return ((img.clamp(-1, 1) + 1) * 127.5).round().byte().permute(0, 2, 3, 1).numpy()
 
 
+def scene_of(spec: dict) -> world.Scene:
+    return world.Scene(background=spec["background"], gradient=spec["gradient"], relation=spec["relation"],
+                       shapes=[world.Shape(**s) for s in spec["shapes"]], caption=spec["caption"])
+
+
+@torch.no_grad()
+def reconstructions(specs: list[dict]) -> list[np.ndarray]:
+    """Render each held-out scene exactly, then encode and decode it: what the UNet could reach at best."""
+    ae, _ = load_autoencoder()
+    out = []
+    for i in range(0, len(specs), 64):
+        imgs = np.stack([np.asarray(world.render(scene_of(s))) for s in specs[i:i + 64]])
+        x = torch.from_numpy(imgs).permute(0, 3, 1, 2).float() / 127.5 - 1
+        rec = ae.decoder(ae.encoder(x)[0])
+        out += list(((rec.clamp(-1, 1) + 1) * 127.5).round().byte().permute(0, 2, 3, 1).numpy())
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--steps", type=int, default=20)
+    ap.add_argument("--steps", type=int, default=16)
     ap.add_argument("--guidance", type=float, default=5.0)
     ap.add_argument("--limit", type=int, default=360)
     ap.add_argument("--grid", default="")
     ap.add_argument("--raw", action="store_true", help="use the raw weights instead of the EMA")
     ap.add_argument("--checkpoint", default="unet.pt", help="text encoder + UNet checkpoint in checkpoints/")
+    ap.add_argument("--recon", action="store_true", help="score autoencoder reconstructions of the scenes instead")
     args = ap.parse_args()
     torch.set_num_threads(2)
     specs = json.load(open(os.path.join(train.ROOT, "eval", "heldout-captions.json")))
     if args.limit < len(specs):  # keep the 1/2/3-shape mix when evaluating a subset
         specs = specs[::max(1, len(specs) // args.limit)][: args.limit]
-    models = load(ema=not args.raw, checkpoint=args.checkpoint)
     templates = detector.load_templates()
     results, images = [], []
     start = time.time()
-    for i in range(0, len(specs), 24):
+    if args.recon:
+        images = reconstructions(specs)
+        results = [detector.score(spec, detector.analyse(img, templates)) for spec, img in zip(specs, images)]
+    models = None if args.recon else load(ema=not args.raw, checkpoint=args.checkpoint)
+    for i in range(0, 0 if args.recon else len(specs), 24):
         batch = specs[i:i + 24]
         imgs = sample([s["caption"] for s in batch], args.steps, args.guidance, 1000 + i, models)
         for spec, img in zip(batch, imgs):

@@ -14,7 +14,6 @@ import os
 import shutil
 
 import torch
-import torch.nn.functional as F
 from torch import nn
 
 import evaluate
@@ -41,7 +40,7 @@ class EncoderExport(nn.Module):
     def __init__(self, ae: nets.AutoEncoder):
         super().__init__()
         self.encoder = ae.encoder
-        # only the mean half of the last conv, so the exported output has a static channel count of 4
+        # only the mean half of the last conv, so the exported output has a static channel count
         full = ae.encoder.conv_out
         self.mean_out = nn.Conv2d(full.in_channels, nets.LATENT_CHANNELS, 3, padding=1)
         with torch.no_grad():
@@ -49,9 +48,7 @@ class EncoderExport(nn.Module):
             self.mean_out.bias.copy_(full.bias[: nets.LATENT_CHANNELS])
 
     def forward(self, sample: torch.Tensor) -> torch.Tensor:
-        e = self.encoder
-        h = e.b2(e.d1(e.b1(e.d0(e.b0(e.conv_in(sample))))))
-        return self.mean_out(F.silu(e.norm_out(h)))
+        return self.mean_out(self.encoder.features(sample))
 
 
 def write_json(path: str, data: dict) -> None:
@@ -82,12 +79,13 @@ def main() -> None:
     export(TextEncoderExport(te), (ids,), os.path.join(out, "text_encoder", "model.onnx"), ["input_ids"],
            ["last_hidden_state"], {"input_ids": {0: "batch", 1: "sequence"},
                                    "last_hidden_state": {0: "batch", 1: "sequence"}})
-    sample = torch.randn(2, 4, 16, 16)
+    lat = (nets.LATENT_CHANNELS, nets.LATENT_SIZE, nets.LATENT_SIZE)
+    sample = torch.randn(2, *lat)
     export(unet, (sample, torch.tensor([999.0, 999.0]), torch.randn(2, 77, hidden)),
            os.path.join(out, "unet", "model.onnx"), ["sample", "timestep", "encoder_hidden_states"], ["out_sample"],
            {"sample": {0: "batch", 2: "height", 3: "width"}, "timestep": {0: "batch"},
             "encoder_hidden_states": {0: "batch", 1: "sequence"}, "out_sample": {0: "batch", 2: "height", 3: "width"}})
-    export(ae.decoder, (torch.randn(1, 4, 16, 16),), os.path.join(out, "vae_decoder", "model.onnx"),
+    export(ae.decoder, (torch.randn(1, *lat),), os.path.join(out, "vae_decoder", "model.onnx"),
            ["latent_sample"], ["sample"], {"latent_sample": {0: "batch", 2: "height", 3: "width"},
                                            "sample": {0: "batch", 2: "height", 3: "width"}})
     probe = torch.rand(2, 3, 64, 64) * 2 - 1
@@ -107,7 +105,7 @@ def main() -> None:
     write_json(os.path.join(out, "scheduler", "scheduler_config.json"), {
         "_class_name": "EulerDiscreteScheduler", "_diffusers_version": DIFFUSERS_VERSION,
         "num_train_timesteps": train.NUM_TRAIN_TIMESTEPS, "beta_start": train.BETA_START, "beta_end": train.BETA_END,
-        "beta_schedule": "scaled_linear", "trained_betas": None, "prediction_type": "epsilon",
+        "beta_schedule": "scaled_linear", "trained_betas": None, "prediction_type": train.PREDICTION_TYPE,
         "interpolation_type": "linear", "use_karras_sigmas": False, "timestep_spacing": "trailing", "steps_offset": 1,
         "timestep_type": "discrete", "rescale_betas_zero_snr": False, "final_sigmas_type": "zero"})
     write_json(os.path.join(out, "text_encoder", "config.json"), {
@@ -117,11 +115,12 @@ def main() -> None:
         "bos_token_id": tok.bos, "eos_token_id": tok.eos, "pad_token_id": tok.eos, "torch_dtype": "float32"})
     c1, c2 = unet.channels
     write_json(os.path.join(out, "unet", "config.json"), {
-        "_class_name": "UNet2DConditionModel", "_diffusers_version": DIFFUSERS_VERSION, "sample_size": 16,
-        "in_channels": 4, "out_channels": 4, "cross_attention_dim": hidden, "block_out_channels": [c1, c2],
+        "_class_name": "UNet2DConditionModel", "_diffusers_version": DIFFUSERS_VERSION,
+        "sample_size": nets.LATENT_SIZE, "in_channels": nets.LATENT_CHANNELS, "out_channels": nets.LATENT_CHANNELS,
+        "cross_attention_dim": hidden, "block_out_channels": [c1, c2],
         "down_block_types": ["CrossAttnDownBlock2D", "CrossAttnDownBlock2D"],
         "up_block_types": ["CrossAttnUpBlock2D", "CrossAttnUpBlock2D"], "mid_block_type": "UNetMidBlock2DCrossAttn",
-        "layers_per_block": 1, "attention_head_dim": 4, "norm_num_groups": 12, "act_fn": "silu"})
+        "layers_per_block": 1, "attention_head_dim": 4, "norm_num_groups": 16, "act_fn": "silu"})
     vae = {"_class_name": "AutoencoderKL", "_diffusers_version": DIFFUSERS_VERSION, "in_channels": 3,
            "out_channels": 3, "latent_channels": nets.LATENT_CHANNELS,
            "block_out_channels": list(ae.block_out_channels), "layers_per_block": 1, "sample_size": 64,

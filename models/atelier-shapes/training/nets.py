@@ -1,8 +1,10 @@
 """The three networks, shaped like Stable Diffusion's but small enough to train on two CPU cores.
 
-- Autoencoder: 64x64x3 <-> 16x16x4 latents (scale factor 4, block_out_channels of length 3).
+- Autoencoder: 64x64x3 <-> 8x8x8 latents (scale factor 8 as in SD, block_out_channels of length 4).
 - Text encoder: token + position embeddings and a few pre-norm transformer layers -> last_hidden_state [B, 77, 128].
-- UNet: epsilon prediction at 16x16 latents with self- and cross-attention at every resolution.
+- UNet: v-prediction at 8x8 latents (and 4x4 below) with self- and cross-attention at every resolution.
+Small latents are the point: the UNet, the part that is slow to train, then has 512 numbers to get right per image
+instead of 12,288, and one latent cell is about one small shape, so "a star on the left" is a few cells' worth.
 All attention is written out with matmuls so the ONNX export is plain and runs everywhere.
 """
 from __future__ import annotations
@@ -14,7 +16,10 @@ import torch.nn.functional as F
 from torch import nn
 
 TEXT_WIDTH = 128
-LATENT_CHANNELS = 4
+LATENT_CHANNELS = 8  # more than SD's 4: an 8x8 cell must carry a whole small shape's kind, colour and offset
+VAE_CHANNELS = (16, 48, 96, 128)  # one entry per resolution 64/32/16/8: scale factor 8, as in every SD VAE
+LATENT_SIZE = 8
+UNET_CHANNELS = (64, 128)
 
 
 def norm(channels: int) -> nn.GroupNorm:
@@ -99,7 +104,7 @@ class TextEncoder(nn.Module):
 COORD_FEATURES = 8
 
 
-def coord_features(size: int = 16) -> torch.Tensor:
+def coord_features(size: int) -> torch.Tensor:
     """[1, 8, size, size] fixed 2D coordinates: x, y in [-1, 1] and sin/cos of them at two frequencies."""
     lin = torch.linspace(-1.0, 1.0, size)
     y, x = torch.meshgrid(lin, lin, indexing="ij")
@@ -108,44 +113,29 @@ def coord_features(size: int = 16) -> torch.Tensor:
     return torch.stack(f)[None]
 
 
-def zero_conv(cin: int, cout: int) -> nn.Conv2d:
-    """1x1 conv starting at zero: a network resumed from a checkpoint without it computes exactly what it did, and
-    the weights still get gradients (the coordinates are not zero), so position is learned from there."""
-    conv = nn.Conv2d(cin, cout, 1)
-    nn.init.zeros_(conv.weight)
-    nn.init.zeros_(conv.bias)
-    return conv
-
-
 class SpatialTransformer(nn.Module):
-    """Self-attention + cross-attention + feed-forward over the pixels of a feature map. At the finest level only
-    cross-attention is kept (full = False): self-attention over 256 pixels costs more than the rest of the UNet.
-    With coords = True the attention input also gets a learned projection of fixed 2D coordinates (as a ViT's
-    position embedding), so attention can tell where a pixel is."""
+    """Self-attention + cross-attention + feed-forward over the pixels of a feature map, as in SD's
+    Transformer2DModel. Each block also adds a learned projection of fixed 2D coordinates to its input (as a ViT's
+    position embedding): attention by itself cannot tell where a pixel is, and "on the left" needs exactly that."""
 
-    def __init__(self, channels: int, context_dim: int, full: bool = True, coords: bool = False):
+    def __init__(self, channels: int, context_dim: int, heads: int = 4):
         super().__init__()
-        self.full = full
         self.norm = norm(channels)
         self.proj_in = nn.Conv2d(channels, channels, 1)
-        self.pos = zero_conv(COORD_FEATURES, channels) if coords else None
-        if full:
-            self.ln1, self.self_attn = nn.LayerNorm(channels), Attention(channels)
-            self.ln3, self.ff = nn.LayerNorm(channels), FeedForward(channels, 2)
-        self.ln2, self.cross_attn = nn.LayerNorm(channels), Attention(channels, context_dim)
+        self.pos = nn.Conv2d(COORD_FEATURES, channels, 1)
+        self.ln1, self.self_attn = nn.LayerNorm(channels), Attention(channels, heads=heads)
+        self.ln2, self.cross_attn = nn.LayerNorm(channels), Attention(channels, context_dim, heads=heads)
+        self.ln3, self.ff = nn.LayerNorm(channels), FeedForward(channels, 2)
         self.proj_out = nn.Conv2d(channels, channels, 1)
 
-    def forward(self, x: torch.Tensor, context: torch.Tensor, coords: torch.Tensor | None = None) -> torch.Tensor:
+    def forward(self, x: torch.Tensor, context: torch.Tensor, coords: torch.Tensor) -> torch.Tensor:
         b, c, hgt, wid = x.shape
         h = self.proj_in(self.norm(x))
-        if self.pos is not None and coords is not None:
-            h = h + self.pos(F.interpolate(coords, size=(hgt, wid), mode="bilinear", align_corners=False))
+        h = h + self.pos(F.interpolate(coords, size=(hgt, wid), mode="bilinear", align_corners=False))
         h = h.flatten(2).transpose(1, 2)
-        if self.full:
-            h = h + self.self_attn(self.ln1(h))
+        h = h + self.self_attn(self.ln1(h))
         h = h + self.cross_attn(self.ln2(h), context)
-        if self.full:
-            h = h + self.ff(self.ln3(h))
+        h = h + self.ff(self.ln3(h))
         h = h.transpose(1, 2).reshape(b, c, hgt, wid)
         return x + self.proj_out(h)
 
@@ -158,88 +148,85 @@ def timestep_embedding(t: torch.Tensor, dim: int) -> torch.Tensor:
 
 
 class UNet(nn.Module):
-    def __init__(self, channels: tuple[int, int] = (32, 64), context_dim: int = TEXT_WIDTH, coords: bool = False):
+    """Two resolutions (8x8 and 4x4 for 64x64 images), a ResBlock and a full transformer block at every stage."""
+
+    def __init__(self, channels: tuple[int, int] = UNET_CHANNELS, context_dim: int = TEXT_WIDTH,
+                 sample_size: int = LATENT_SIZE):
         super().__init__()
         c1, c2 = channels
         self.channels = channels
-        self.coords = coords
-        # coords = True: fixed 2D coordinate features, projected into the input and into every attention block
-        if coords:
-            self.register_buffer("coord_map", coord_features(16), persistent=False)
-            self.coord_in = zero_conv(COORD_FEATURES, c1)
+        self.register_buffer("coord_map", coord_features(sample_size), persistent=False)
         temb = c1 * 4
         self.time = nn.Sequential(nn.Linear(c1, temb), nn.SiLU(), nn.Linear(temb, temb))
         self.conv_in = nn.Conv2d(LATENT_CHANNELS, c1, 3, padding=1)
-        # a learned map of where each latent pixel is, so "left" and "top" are easy to find
-        self.where = nn.Parameter(torch.zeros(1, c1, 16, 16))
-        self.down1, self.attn_d1 = ResBlock(c1, c1, temb), SpatialTransformer(c1, context_dim, False, coords)
+        self.coord_in = nn.Conv2d(COORD_FEATURES, c1, 1)
+        self.down1, self.attn_d1 = ResBlock(c1, c1, temb), SpatialTransformer(c1, context_dim)
         self.pool1 = nn.Conv2d(c1, c1, 3, stride=2, padding=1)
-        self.down2, self.attn_d2 = ResBlock(c1, c2, temb), SpatialTransformer(c2, context_dim, True, coords)
-        self.pool2 = nn.Conv2d(c2, c2, 3, stride=2, padding=1)
-        self.mid1, self.attn_mid = ResBlock(c2, c2, temb), SpatialTransformer(c2, context_dim, True, coords)
+        self.down2, self.attn_d2 = ResBlock(c1, c2, temb), SpatialTransformer(c2, context_dim)
+        self.mid1, self.attn_mid = ResBlock(c2, c2, temb), SpatialTransformer(c2, context_dim)
         self.mid2 = ResBlock(c2, c2, temb)
-        self.up2, self.attn_u2 = ResBlock(c2 + c2, c2, temb), SpatialTransformer(c2, context_dim, True, coords)
-        self.up1, self.attn_u1 = ResBlock(c2 + c1, c1, temb), SpatialTransformer(c1, context_dim, False, coords)
+        self.up2, self.attn_u2 = ResBlock(c2 + c2, c2, temb), SpatialTransformer(c2, context_dim)
+        self.up1, self.attn_u1 = ResBlock(c2 + c1, c1, temb), SpatialTransformer(c1, context_dim)
         self.norm_out, self.conv_out = norm(c1), nn.Conv2d(c1, LATENT_CHANNELS, 3, padding=1)
 
     def forward(self, sample: torch.Tensor, timestep: torch.Tensor, encoder_hidden_states: torch.Tensor) -> torch.Tensor:
         t = self.time(timestep_embedding(timestep, self.channels[0]))
         ctx = encoder_hidden_states
-        h = self.conv_in(sample)
-        # resize the position map to the input so other sizes than 16x16 latents still run
-        h = h + F.interpolate(self.where, size=h.shape[-2:], mode="bilinear", align_corners=False)
-        xy = None
-        if self.coords:
-            xy = F.interpolate(self.coord_map, size=h.shape[-2:], mode="bilinear", align_corners=False)
-            h = h + self.coord_in(xy)
+        # coordinates are resized to the input, so other latent sizes than the native one still run
+        xy = F.interpolate(self.coord_map, size=sample.shape[-2:], mode="bilinear", align_corners=False)
+        h = self.conv_in(sample) + self.coord_in(xy)
         s1 = self.attn_d1(self.down1(h, t), ctx, xy)
         s2 = self.attn_d2(self.down2(self.pool1(s1), t), ctx, xy)
-        m = self.mid2(self.attn_mid(self.mid1(self.pool2(s2), t), ctx, xy), t)
-        u = F.interpolate(m, size=s2.shape[-2:], mode="nearest")
-        u = self.attn_u2(self.up2(torch.cat([u, s2], 1), t), ctx, xy)
+        m = self.mid2(self.attn_mid(self.mid1(s2, t), ctx, xy), t)
+        u = self.attn_u2(self.up2(torch.cat([m, s2], 1), t), ctx, xy)
         u = F.interpolate(u, size=s1.shape[-2:], mode="nearest")
         u = self.attn_u1(self.up1(torch.cat([u, s1], 1), t), ctx, xy)
         return self.conv_out(F.silu(self.norm_out(u)))
 
 
 class Encoder(nn.Module):
-    def __init__(self, ch: tuple[int, int, int]):
+    """64x64x3 -> 8x8 moments (mean, logvar): a stride-2 conv per level, a ResBlock below full resolution."""
+
+    def __init__(self, ch: tuple[int, ...]):
         super().__init__()
         self.conv_in = nn.Conv2d(3, ch[0], 3, padding=1)
-        self.b0 = ResBlock(ch[0], ch[0])
-        self.d0 = nn.Conv2d(ch[0], ch[1], 3, stride=2, padding=1)
-        self.b1 = ResBlock(ch[1], ch[1])
-        self.d1 = nn.Conv2d(ch[1], ch[2], 3, stride=2, padding=1)
-        self.b2 = ResBlock(ch[2], ch[2])
-        self.norm_out, self.conv_out = norm(ch[2]), nn.Conv2d(ch[2], 2 * LATENT_CHANNELS, 3, padding=1)
+        self.down = nn.ModuleList(nn.Conv2d(ch[i], ch[i + 1], 3, stride=2, padding=1) for i in range(len(ch) - 1))
+        self.blocks = nn.ModuleList(ResBlock(c, c) for c in ch[1:])
+        self.norm_out, self.conv_out = norm(ch[-1]), nn.Conv2d(ch[-1], 2 * LATENT_CHANNELS, 3, padding=1)
+
+    def features(self, x: torch.Tensor) -> torch.Tensor:
+        h = self.conv_in(x)
+        for down, block in zip(self.down, self.blocks):
+            h = block(down(h))
+        return F.silu(self.norm_out(h))
 
     def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        h = self.b2(self.d1(self.b1(self.d0(self.b0(self.conv_in(x))))))
-        moments = self.conv_out(F.silu(self.norm_out(h)))
-        mean, logvar = moments.chunk(2, dim=1)
+        mean, logvar = self.conv_out(self.features(x)).chunk(2, dim=1)
         return mean, logvar.clamp(-30, 20)
 
 
 class Decoder(nn.Module):
-    def __init__(self, ch: tuple[int, int, int]):
+    """8x8 latents -> 64x64x3: two ResBlocks at the latent size, then per level nearest upsampling, a conv and a
+    ResBlock (none at full resolution, where a flat-colour world needs little and every conv costs the most)."""
+
+    def __init__(self, ch: tuple[int, ...]):
         super().__init__()
-        self.conv_in = nn.Conv2d(LATENT_CHANNELS, ch[2], 3, padding=1)
-        self.b2 = ResBlock(ch[2], ch[2])
-        self.u1 = nn.Conv2d(ch[2], ch[1], 3, padding=1)
-        self.b1 = ResBlock(ch[1], ch[1])
-        self.u0 = nn.Conv2d(ch[1], ch[0], 3, padding=1)
-        self.b0 = ResBlock(ch[0], ch[0])
+        self.conv_in = nn.Conv2d(LATENT_CHANNELS, ch[-1], 3, padding=1)
+        self.mid = nn.Sequential(ResBlock(ch[-1], ch[-1]), ResBlock(ch[-1], ch[-1]))
+        self.up = nn.ModuleList(nn.Conv2d(ch[i + 1], ch[i], 3, padding=1) for i in reversed(range(len(ch) - 1)))
+        self.blocks = nn.ModuleList(ResBlock(c, c) if i > 0 else nn.Identity()
+                                    for i, c in reversed(list(enumerate(ch[:-1]))))
         self.norm_out, self.conv_out = norm(ch[0]), nn.Conv2d(ch[0], 3, 3, padding=1)
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
-        h = self.b2(self.conv_in(z))
-        h = self.b1(self.u1(F.interpolate(h, scale_factor=2.0, mode="nearest")))
-        h = self.b0(self.u0(F.interpolate(h, scale_factor=2.0, mode="nearest")))
+        h = self.mid(self.conv_in(z))
+        for up, block in zip(self.up, self.blocks):
+            h = block(up(F.interpolate(h, scale_factor=2.0, mode="nearest")))
         return self.conv_out(F.silu(self.norm_out(h)))
 
 
 class AutoEncoder(nn.Module):
-    def __init__(self, ch: tuple[int, int, int] = (16, 32, 64)):
+    def __init__(self, ch: tuple[int, ...] = VAE_CHANNELS):
         super().__init__()
         self.block_out_channels = ch
         self.encoder, self.decoder = Encoder(ch), Decoder(ch)

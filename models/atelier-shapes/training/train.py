@@ -1,11 +1,9 @@
 """Train the autoencoder, then the text encoder + UNet, each within a wall-clock budget, resumable from checkpoints.
 
-  python3 train.py vae  --minutes 6    # autoencoder, then encodes the training set to latents
-  python3 train.py unet --minutes 55   # text encoder + UNet (epsilon prediction, SD scaled_linear schedule)
+  python3 train.py vae  --minutes 15   # autoencoder, then encodes the training set to latents
+  python3 train.py unet --minutes 60   # text encoder + UNet (v-prediction, SD scaled_linear schedule)
   python3 train.py unet --minutes 20 --resume   # continue from checkpoints/unet.pt with a fresh budget
-  python3 train.py unet --minutes 25 --coords --init unet.pt --name unet-coords.pt
-      # UNet with 2D coordinate features (nets.UNet coords=True), starting from the weights of unet.pt where shapes
-      # match (new layers start at zero), with a fresh optimizer; written to checkpoints/unet-coords.pt
+  python3 train.py decoder --minutes 25  # sharpen the decoder with the encoder frozen (the UNet's latents stay valid)
 
 The schedules are time-based (progress = elapsed / budget) because step rates on a shared 2-core machine vary.
 """
@@ -32,12 +30,19 @@ CKPT = os.environ.get("SHAPES_CHECKPOINT_DIR", os.path.join(ROOT, "checkpoints")
 NUM_TRAIN_TIMESTEPS, BETA_START, BETA_END = 1000, 0.00085, 0.012
 CFG_DROPOUT = 0.1
 # SD's schedule never reaches zero SNR: at t=999 the latent's mean still shows the true background, and with only
-# 16x16 latents the mean of pure noise is as large as that leak. A model trained on it takes the background from the
+# 8x8 latents the mean of pure noise is as large as that leak. A model trained on it takes the background from the
 # starting noise and ignores the prompt. A random per-channel offset in the noise ("offset noise") breaks the leak;
 # a random 2x2 pattern does the same for the coarse layout (which half holds the shape).
-OFFSET_NOISE = 0.2
-QUADRANT_NOISE = 0.15
+OFFSET_NOISE = 0.1
+QUADRANT_NOISE = 0.1
 MIN_SNR_GAMMA = 5.0
+# The UNet predicts v = sqrt(a) * noise - sqrt(1 - a) * x0 (as SD 2.x does), not the noise: at high noise levels,
+# where the layout is decided, predicting the noise is nearly free (the input almost is the noise) and teaches
+# little, while v is then almost -x0, so the loss there is exactly "draw what the caption says".
+PREDICTION_TYPE = "v_prediction"
+# The autoencoder decodes its latents with this much Gaussian noise added while it trains, so a slightly-off latent
+# from the UNet still decodes to a clean shape (the latents are kept near unit scale by a small penalty).
+LATENT_NOISE = 0.1
 
 
 def alphas_cumprod() -> torch.Tensor:
@@ -57,7 +62,7 @@ def lr_at(progress: float, peak: float, warmup: float = 0.03) -> float:
 
 def train_vae(minutes: float, batch: int, resume: bool, lr: float) -> None:
     """Mostly a deterministic autoencoder: the latent is the encoder's mean, with a small penalty that keeps it
-    near unit scale (a KL on the mean only). Sampling noise slowed learning too much for a few-minute budget."""
+    near unit scale (a KL on the mean only) and fixed-scale noise on it while decoding (see LATENT_NOISE)."""
     images = torch.from_numpy(np.load(os.path.join(DATA, "train-images.npy")))
     n = images.shape[0]
     ae = nets.AutoEncoder()
@@ -75,9 +80,9 @@ def train_vae(minutes: float, batch: int, resume: bool, lr: float) -> None:
         idx = torch.randint(0, n, (batch,))
         x = images[idx].permute(0, 3, 1, 2).float() / 127.5 - 1
         mean, _ = ae.encoder(x)
-        rec = ae.decoder(mean)
+        rec = ae.decoder(mean + LATENT_NOISE * torch.randn_like(mean))
         kl = 0.5 * mean.pow(2).mean()
-        loss = F.mse_loss(rec, x) + F.l1_loss(rec, x) + 1e-4 * kl
+        loss = F.mse_loss(rec, x) + F.l1_loss(rec, x) + 1e-3 * kl
         opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()
@@ -90,17 +95,16 @@ def train_vae(minutes: float, batch: int, resume: bool, lr: float) -> None:
     encode_latents()
 
 
-def encode_latents(limit: int = 36000) -> None:
-    """Encode the first `limit` training images with the trained autoencoder (deterministic mean) and fix the scaling
-    factor so the scaled latents have unit variance, as SD's 0.18215 does for its VAE. The limit exists because
-    encoding costs minutes on two shared cores."""
-    images = torch.from_numpy(np.load(os.path.join(DATA, "train-images.npy"), mmap_mode="r")[:limit].copy())
+def encode_latents(limit: int = 0) -> None:
+    """Encode the training images (the first `limit` if given) with the trained autoencoder (deterministic mean) and
+    fix the scaling factor so the scaled latents have unit variance, as SD's 0.18215 does for its VAE."""
+    images = torch.from_numpy(np.load(os.path.join(DATA, "train-images.npy"), mmap_mode="r")[:limit or None].copy())
     n = images.shape[0]
     ck = torch.load(os.path.join(CKPT, "vae.pt"))
     ae = nets.AutoEncoder(tuple(ck["block_out_channels"]))
     ae.load_state_dict(ck["model"])
     ae.eval()
-    latents = torch.zeros(n, nets.LATENT_CHANNELS, 16, 16)
+    latents = torch.zeros(n, nets.LATENT_CHANNELS, nets.LATENT_SIZE, nets.LATENT_SIZE)
     err = 0.0
     with torch.no_grad():
         for i in range(0, n, 256):
@@ -116,19 +120,29 @@ def encode_latents(limit: int = 36000) -> None:
     torch.save(ck, os.path.join(CKPT, "vae.pt"))
 
 
-def train_decoder(minutes: float, batch: int, lr: float) -> None:
-    """Keep improving the decoder alone, with the encoder frozen: the latent space the UNet learns stays fixed, so this
-    can run alongside UNet training. Writes checkpoints/vae-decoder.pt, which export and evaluation prefer."""
-    images = torch.from_numpy(np.load(os.path.join(DATA, "train-images.npy"), mmap_mode="r")[:36000].copy())
-    n = images.shape[0]
+def edge_l1(rec: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
+    """L1 between the images' horizontal and vertical differences: rewards sharp, well-placed edges, which a plain
+    pixel loss lets blur (star points and square corners are a few pixels each)."""
+    dx = lambda t: t[..., :, 1:] - t[..., :, :-1]  # noqa: E731
+    dy = lambda t: t[..., 1:, :] - t[..., :-1, :]  # noqa: E731
+    return F.l1_loss(dx(rec), dx(x)) + F.l1_loss(dy(rec), dy(x))
+
+
+def train_decoder(minutes: float, batch: int, lr: float, threads: int, resume: bool) -> None:
+    """Keep sharpening the decoder alone, encoder frozen, so the latent space the UNet learned stays valid.
+    Writes checkpoints/vae-decoder.pt, which export and evaluation prefer."""
+    torch.set_num_threads(threads)
+    images = np.load(os.path.join(DATA, "train-images.npy"), mmap_mode="r")
+    latents = torch.from_numpy(np.load(os.path.join(DATA, "train-latents.npy")).astype(np.float32))
+    n = latents.shape[0]
     ck = torch.load(os.path.join(CKPT, "vae.pt"))
+    scaling = float(ck["scaling_factor"])
     ae = nets.AutoEncoder(tuple(ck["block_out_channels"]))
     ae.load_state_dict(ck["model"])
     dec_path = os.path.join(CKPT, "vae-decoder.pt")
-    if os.path.exists(dec_path):
+    if resume and os.path.exists(dec_path):
         ae.decoder.load_state_dict(torch.load(dec_path)["decoder"])
         log("resumed decoder")
-    ae.encoder.eval()
     opt = torch.optim.Adam(ae.decoder.parameters(), lr=lr)
     start, step, last_save = time.time(), 0, time.time()
     budget = minutes * 60
@@ -140,13 +154,12 @@ def train_decoder(minutes: float, batch: int, lr: float) -> None:
     while time.time() - start < budget:
         progress = (time.time() - start) / budget
         for g in opt.param_groups:
-            g["lr"] = lr_at(progress, lr, warmup=0.05)
-        idx = torch.randint(0, n, (batch,))
-        x = images[idx].permute(0, 3, 1, 2).float() / 127.5 - 1
-        with torch.no_grad():
-            z = ae.encoder(x)[0]
-        rec = ae.decoder(z)
-        loss = F.mse_loss(rec, x) + F.l1_loss(rec, x)
+            g["lr"] = lr_at(progress, lr, warmup=0.02)
+        idx = np.sort(np.random.choice(n, batch, replace=False))
+        x = torch.from_numpy(images[idx]).permute(0, 3, 1, 2).float() / 127.5 - 1
+        z = latents[idx] / scaling  # the encoder's means, as encoded for the UNet
+        rec = ae.decoder(z + LATENT_NOISE * torch.randn_like(z))
+        loss = F.mse_loss(rec, x) + F.l1_loss(rec, x) + edge_l1(rec, x)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()
@@ -173,14 +186,13 @@ def encode_text(te: nets.TextEncoder, ids: torch.Tensor, eos: int) -> torch.Tens
     return F.pad(states, (0, 0, 0, ids.shape[1] - length))
 
 
-def train_unet(minutes: float, batch: int, resume: bool, lr: float, coords: bool = False, init: str | None = None,
-               name: str = "unet.pt") -> None:
+def train_unet(minutes: float, batch: int, resume: bool, lr: float, name: str = "unet.pt") -> None:
     tok = tokenizer.ClipTokenizer.load(os.path.join(ROOT, "tokenizer"))
     latents = torch.from_numpy(np.load(os.path.join(DATA, "train-latents.npy")).astype(np.float32))
     n = latents.shape[0]
     ids_all = torch.from_numpy(np.load(os.path.join(DATA, "train-ids.npy"))[:n].astype(np.int64))
     empty = torch.tensor(tok(""), dtype=torch.int64)
-    te, unet = make_text_encoder(tok), nets.UNet(coords=coords)
+    te, unet = make_text_encoder(tok), nets.UNet()
     params = list(te.parameters()) + list(unet.parameters())
     opt = torch.optim.AdamW(params, lr=lr, weight_decay=0.01)
     step = 0
@@ -191,27 +203,17 @@ def train_unet(minutes: float, batch: int, resume: bool, lr: float, coords: bool
         unet.load_state_dict(ck["unet"])
         opt.load_state_dict(ck["opt"])
         step = ck["step"]
-        ema_te, ema_unet = make_text_encoder(tok), nets.UNet(coords=coords)
+        ema_te, ema_unet = make_text_encoder(tok), nets.UNet()
         ema_te.load_state_dict(ck["ema_text_encoder"])
         ema_unet.load_state_dict(ck["ema_unet"])
         log(f"resumed at step {step}")
-    elif init:
-        # warm start from another checkpoint (its EMA weights); layers it lacks keep their (zero) initialisation
-        ck = torch.load(os.path.join(CKPT, init))
-        te.load_state_dict(ck["ema_text_encoder"])
-        missing, unexpected = unet.load_state_dict(ck["ema_unet"], strict=False)
-        if unexpected:
-            raise SystemExit(f"--init {init}: unexpected weights {unexpected}")
-        step = ck["step"]
-        ema_te, ema_unet = copy.deepcopy(te), copy.deepcopy(unet)
-        log(f"initialised from {init} (step {step}); new: {missing}")
     else:
         ema_te, ema_unet = copy.deepcopy(te), copy.deepcopy(unet)
     log(f"text encoder {nets.count(te)} params, unet {nets.count(unet)} params, {n} samples, batch {batch}")
     ema_params = list(ema_te.parameters()) + list(ema_unet.parameters())
     ac = alphas_cumprod()
     snr = ac / (1 - ac)
-    weight = torch.clamp(snr, max=MIN_SNR_GAMMA) / snr  # min-SNR weighting for epsilon prediction
+    weight = torch.clamp(snr, max=MIN_SNR_GAMMA) / (snr + 1)  # min-SNR weighting for v-prediction
     start, last_save, first_step = time.time(), time.time(), step
     budget = minutes * 60
     losses: list[float] = []
@@ -219,8 +221,7 @@ def train_unet(minutes: float, batch: int, resume: bool, lr: float, coords: bool
     def save() -> None:
         os.makedirs(CKPT, exist_ok=True)
         torch.save({"text_encoder": te.state_dict(), "unet": unet.state_dict(), "opt": opt.state_dict(), "step": step,
-                    "ema_text_encoder": ema_te.state_dict(), "ema_unet": ema_unet.state_dict(),
-                    "unet_config": {"coords": coords}}, path + ".tmp")
+                    "ema_text_encoder": ema_te.state_dict(), "ema_unet": ema_unet.state_dict()}, path + ".tmp")
         os.replace(path + ".tmp", path)
 
     while time.time() - start < budget:
@@ -237,14 +238,15 @@ def train_unet(minutes: float, batch: int, resume: bool, lr: float, coords: bool
                  + QUADRANT_NOISE * F.interpolate(torch.randn(batch, x0.shape[1], 2, 2), size=x0.shape[-2:]))
         a = ac[t][:, None, None, None]
         xt = a.sqrt() * x0 + (1 - a).sqrt() * noise
+        v = a.sqrt() * noise - (1 - a).sqrt() * x0
         pred = unet(xt, t.float(), encode_text(te, ids, tok.eos))
-        loss = ((pred - noise).pow(2).mean(dim=(1, 2, 3)) * weight[t]).mean()
+        loss = ((pred - v).pow(2).mean(dim=(1, 2, 3)) * weight[t]).mean()
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(params, 1.0)
         opt.step()
         step += 1
-        decay = min(0.995, (1 + step) / (10 + step))  # short runs: average only the last ~200 steps
+        decay = min(0.998, (1 + step) / (10 + step))  # average about the last 500 steps
         with torch.no_grad():
             for pe, p in zip(ema_params, params):
                 pe.mul_(decay).add_(p.detach(), alpha=1 - decay)
@@ -267,26 +269,23 @@ def main() -> None:
     ap.add_argument("stage", choices=["vae", "latents", "decoder", "unet"])
     ap.add_argument("--minutes", type=float, default=0)
     ap.add_argument("--batch", type=int, default=0)
-    ap.add_argument("--lr", type=float, default=None, help="peak learning rate (vae 2e-3, decoder 5e-4, unet 8e-4)")
+    ap.add_argument("--lr", type=float, default=None, help="peak learning rate (vae 1e-3, decoder 5e-4, unet 6e-4)")
     ap.add_argument("--resume", action="store_true")
-    ap.add_argument("--limit", type=int, default=36000, help="latents stage: how many training images to encode")
+    ap.add_argument("--limit", type=int, default=0, help="latents stage: encode only the first N training images")
     ap.add_argument("--threads", type=int, default=2)
-    ap.add_argument("--coords", action="store_true", help="unet stage: UNet with 2D coordinate features")
-    ap.add_argument("--init", default=None, help="unet stage: warm start from this checkpoint in checkpoints/")
     ap.add_argument("--name", default="unet.pt", help="unet stage: checkpoint file name in checkpoints/")
     args = ap.parse_args()
     args.lr_set = args.lr is not None
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
     if args.stage == "vae":
-        train_vae(args.minutes, args.batch or 16, args.resume, args.lr if args.lr_set else 2e-3)
+        train_vae(args.minutes, args.batch or 32, args.resume, args.lr if args.lr_set else 1e-3)
     elif args.stage == "decoder":
-        train_decoder(args.minutes, args.batch or 16, args.lr if args.lr_set else 5e-4)
+        train_decoder(args.minutes, args.batch or 32, args.lr if args.lr_set else 5e-4, args.threads, args.resume)
     elif args.stage == "latents":
         encode_latents(args.limit)
     else:
-        train_unet(args.minutes, args.batch or 48, args.resume, args.lr if args.lr_set else 8e-4, args.coords,
-                   args.init, args.name)
+        train_unet(args.minutes, args.batch or 128, args.resume, args.lr if args.lr_set else 6e-4, args.name)
 
 
 if __name__ == "__main__":
