@@ -13,6 +13,9 @@ import * as ort from 'onnxruntime-node';
 const MODEL_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'models', 'atelier-shapes');
 const NETWORKS = ['text_encoder', 'unet', 'vae_decoder', 'vae_encoder'] as const;
 const MAX_TOTAL_BYTES = 30 * 1024 * 1024;
+/** 64x64 images <-> 8x8x8 latents (nets.py: LATENT_SIZE, LATENT_CHANNELS). */
+const LATENT = 8;
+const LATENT_CHANNELS = 8;
 
 function readJson(rel: string): Record<string, unknown> {
   return JSON.parse(readFileSync(join(MODEL_DIR, rel), 'utf8')) as Record<string, unknown>;
@@ -54,16 +57,17 @@ test('scheduler, VAE, UNet and atelier.json configs say what the engine needs', 
   assert.equal(sched.beta_schedule, 'scaled_linear');
   assert.equal(sched.beta_start, 0.00085);
   assert.equal(sched.beta_end, 0.012);
-  assert.equal(sched.prediction_type, 'epsilon');
+  assert.equal(sched.prediction_type, 'v_prediction');
   assert.ok(['trailing', 'leading'].includes(String(sched.timestep_spacing)));
   const vae = readJson('vae_decoder/config.json');
-  assert.equal(vae.latent_channels, 4);
-  assert.equal((vae.block_out_channels as number[]).length, 3, 'scale factor 4 = 2 ** (3 - 1)');
+  assert.equal(vae.latent_channels, LATENT_CHANNELS);
+  assert.equal((vae.block_out_channels as number[]).length, 4, 'scale factor 8 = 2 ** (4 - 1), as in SD');
   assert.ok(typeof vae.scaling_factor === 'number' && vae.scaling_factor > 0);
   assert.deepEqual(readJson('vae_encoder/config.json'), vae);
   const unet = readJson('unet/config.json');
-  assert.equal(unet.sample_size, 16);
-  assert.equal(unet.in_channels, 4);
+  assert.equal(unet.sample_size, LATENT);
+  assert.equal(unet.in_channels, LATENT_CHANNELS);
+  assert.equal(unet.out_channels, LATENT_CHANNELS);
   assert.equal(unet.cross_attention_dim, readJson('text_encoder/config.json').hidden_size);
   const atelier = readJson('atelier.json');
   assert.equal(atelier.id, 'atelier-shapes');
@@ -94,20 +98,21 @@ test('tensor names, types and shapes match the diffusers ONNX contract', async (
   assert.deepEqual(tensorMeta(te.inputMetadata, 'input_ids'), { type: 'int32', shape: ['batch', 'sequence'] });
   assert.deepEqual(tensorMeta(te.outputMetadata, 'last_hidden_state'), { type: 'float32', shape: ['batch', 'sequence', hidden] });
   const unet = await session('unet');
-  assert.deepEqual(tensorMeta(unet.inputMetadata, 'sample'), { type: 'float32', shape: ['batch', 4, 'height', 'width'] });
+  assert.deepEqual(tensorMeta(unet.inputMetadata, 'sample'), { type: 'float32', shape: ['batch', LATENT_CHANNELS, 'height', 'width'] });
   assert.deepEqual(tensorMeta(unet.inputMetadata, 'timestep'), { type: 'float32', shape: ['batch'] });
   assert.deepEqual(tensorMeta(unet.inputMetadata, 'encoder_hidden_states'), { type: 'float32', shape: ['batch', 'sequence', hidden] });
-  assert.deepEqual(tensorMeta(unet.outputMetadata, 'out_sample'), { type: 'float32', shape: ['batch', 4, 'height', 'width'] });
+  assert.deepEqual(tensorMeta(unet.outputMetadata, 'out_sample'), { type: 'float32', shape: ['batch', LATENT_CHANNELS, 'height', 'width'] });
   const dec = await session('vae_decoder');
-  assert.deepEqual(tensorMeta(dec.inputMetadata, 'latent_sample'), { type: 'float32', shape: ['batch', 4, 'height', 'width'] });
+  assert.deepEqual(tensorMeta(dec.inputMetadata, 'latent_sample'), { type: 'float32', shape: ['batch', LATENT_CHANNELS, 'height', 'width'] });
   assert.deepEqual(tensorMeta(dec.outputMetadata, 'sample'), { type: 'float32', shape: ['batch', 3, 'height', 'width'] });
   const enc = await session('vae_encoder');
   assert.deepEqual(tensorMeta(enc.inputMetadata, 'sample'), { type: 'float32', shape: ['batch', 3, 'height', 'width'] });
-  assert.deepEqual(tensorMeta(enc.outputMetadata, 'latent_sample'), { type: 'float32', shape: ['batch', 4, 'height', 'width'] });
+  assert.deepEqual(tensorMeta(enc.outputMetadata, 'latent_sample'), { type: 'float32', shape: ['batch', LATENT_CHANNELS, 'height', 'width'] });
   await Promise.all([te.release(), unet.release(), dec.release(), enc.release()]);
 });
 
 test('each network runs once with the shapes the pipeline uses', async () => {
+  const C = LATENT_CHANNELS;
   const vocab = JSON.parse(readFileSync(join(MODEL_DIR, 'tokenizer/vocab.json'), 'utf8')) as Record<string, number>;
   const bos = vocab['<|startoftext|>'] as number;
   const eos = vocab['<|endoftext|>'] as number;
@@ -122,7 +127,7 @@ test('each network runs once with the shapes the pipeline uses', async () => {
   assert.deepEqual(states.dims, [1, 77, hidden]);
 
   const unet = await session('unet');
-  const latents = new ort.Tensor('float32', new Float32Array(2 * 4 * 16 * 16).fill(0.1), [2, 4, 16, 16]);
+  const latents = new ort.Tensor('float32', new Float32Array(2 * C * LATENT * LATENT).fill(0.1), [2, C, LATENT, LATENT]);
   const ctx = new Float32Array(2 * 77 * hidden);
   ctx.set(states.data as Float32Array);
   const eps = (await unet.run({
@@ -131,16 +136,16 @@ test('each network runs once with the shapes the pipeline uses', async () => {
     encoder_hidden_states: new ort.Tensor('float32', ctx, [2, 77, hidden]),
   })).out_sample;
   assert.ok(eps);
-  assert.deepEqual(eps.dims, [2, 4, 16, 16]);
+  assert.deepEqual(eps.dims, [2, C, LATENT, LATENT]);
   assert.ok((eps.data as Float32Array).every(Number.isFinite));
 
   const dec = await session('vae_decoder');
-  const img = (await dec.run({ latent_sample: new ort.Tensor('float32', new Float32Array(4 * 16 * 16), [1, 4, 16, 16]) })).sample;
+  const img = (await dec.run({ latent_sample: new ort.Tensor('float32', new Float32Array(C * LATENT * LATENT), [1, C, LATENT, LATENT]) })).sample;
   assert.ok(img);
   assert.deepEqual(img.dims, [1, 3, 64, 64]);
   const enc = await session('vae_encoder');
   const lat = (await enc.run({ sample: new ort.Tensor('float32', new Float32Array(3 * 64 * 64), [1, 3, 64, 64]) })).latent_sample;
   assert.ok(lat);
-  assert.deepEqual(lat.dims, [1, 4, 16, 16]);
+  assert.deepEqual(lat.dims, [1, C, LATENT, LATENT]);
   await Promise.all([te.release(), unet.release(), dec.release(), enc.release()]);
 });
