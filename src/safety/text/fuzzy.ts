@@ -56,3 +56,32 @@ export function fuzzyHits(normalized: string): FuzzyHit[] {
   }
   return hits;
 }
+
+/**
+ * Misspelled minor and nudity words, read as the word they stand for ("childern", "chilren", "undrage", "naekd"), so
+ * the two-signal rules (a minor + a sexual cue) still see them. Long words take any one edit; "naked" only an adjacent
+ * swap, because its other one-edit neighbours are real words (baked, raked, nakes). The result is an extra reading
+ * of the prompt, never a replacement of the original.
+ */
+const CORRECTABLE = ['children', 'childrens', 'toddler', 'toddlers', 'underage', 'teenager', 'teenagers', 'preteen',
+  'preteens', 'schoolgirl', 'schoolgirls', 'schoolboy', 'schoolboys'];
+const SWAP_ONLY = ['naked'];
+const NOT_MISSPELLINGS = new Set(['toddled', 'toddles', 'teenaged']);
+
+function adjacentSwap(a: string, b: string): boolean {
+  if (a.length !== b.length || a === b) return false;
+  let i = 0;
+  while (a[i] === b[i]) i++;
+  return a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2);
+}
+
+export function correctMisspellings(normalized: string): string {
+  return normalized.split(' ').map((token) => {
+    if (token.length < 5 || NOT_MISSPELLINGS.has(token)) return token;
+    if (token.length >= 6) {
+      const word = CORRECTABLE.find((w) => editDistanceAtMost1(token, w));
+      if (word) return word;
+    }
+    return SWAP_ONLY.find((w) => adjacentSwap(token, w)) ?? token;
+  }).join(' ');
+}

@@ -10,7 +10,7 @@ import { LEXICON, type TextTier } from './lexicon.ts';
 import { anyOf, wordRe, OWN_ACQUAINTANCE } from './patterns.ts';
 import { FRAME_RULES, MINOR_FRAME, MINOR_SEXUAL_FRAME } from './frames.ts';
 import { stemText } from './stem.ts';
-import { fuzzyHits } from './fuzzy.ts';
+import { correctMisspellings, fuzzyHits } from './fuzzy.ts';
 import { textModel, type ModelScores } from './text-model.ts';
 import { DEFAULT_POLICY, type LevelPolicy } from '../policy.ts';
 import type { ModerationLevel } from '../moderator.ts';
@@ -79,7 +79,9 @@ export interface RuleReading {
 
 export function readRules(text: string): RuleReading {
   const normalized = normalizeText(text);
-  const readings = [normalized.primary, ...normalized.alternates].map(blankBenignSenses);
+  const base = [normalized.primary, ...normalized.alternates].map(blankBenignSenses);
+  // misspelled minor and nudity words ("childern", "naekd") get a corrected reading of their own
+  const readings = [...base, ...base.map(correctMisspellings).filter((r) => !base.includes(r))];
   const findings: TextFinding[] = [];
   for (const r of LEXICON) {
     if (readings.some((reading) => r.pattern.test(reading))) findings.push({ category: r.category, tier: r.tier, rule: r.id });
