@@ -111,18 +111,16 @@ def main() -> None:
     if args.limit < len(specs):  # keep the 1/2/3-shape mix when evaluating a subset
         specs = specs[::max(1, len(specs) // args.limit)][: args.limit]
     templates = detector.load_templates()
-    results, images = [], []
     start = time.time()
     if args.recon:
         images = reconstructions(specs)
-        results = [detector.score(spec, detector.analyse(img, templates)) for spec, img in zip(specs, images)]
-    models = None if args.recon else load(ema=not args.raw, checkpoint=args.checkpoint)
-    for i in range(0, 0 if args.recon else len(specs), 24):
-        batch = specs[i:i + 24]
-        imgs = sample([s["caption"] for s in batch], args.steps, args.guidance, 1000 + i, models)
-        for spec, img in zip(batch, imgs):
-            results.append(detector.score(spec, detector.analyse(img, templates)))
-            images.append(img)
+    else:
+        models = load(ema=not args.raw, checkpoint=args.checkpoint)
+        images = []
+        for i in range(0, len(specs), 24):
+            captions = [s["caption"] for s in specs[i:i + 24]]
+            images += list(sample(captions, args.steps, args.guidance, 1000 + i, models))
+    results = [detector.score(spec, detector.analyse(img, templates)) for spec, img in zip(specs, images)]
     print(json.dumps({"steps": args.steps, "guidance": args.guidance, "seconds": round(time.time() - start, 1),
                       "summary": detector.summarise(results, specs)}, indent=1))
     if args.grid:
