@@ -1,7 +1,9 @@
 """Write the tokenizer, the held-out evaluation captions, and a training set that never shows a held-out scene.
 
 Usage: python3 make_data.py [--count 60000] [--seed 1]
-Outputs: ../tokenizer/*, ../eval/heldout-captions.json (committed), ../data/train-*.npy (git-ignored).
+Outputs: ../tokenizer/*, ../eval/heldout-captions.json (committed), ../data/train-*.npy (git-ignored): images, token
+ids, and training-only supervision (each latent cell's shape kind, each caption token's object; see
+world.cell_labels and text_targets.py).
 """
 from __future__ import annotations
 
@@ -13,6 +15,8 @@ from dataclasses import asdict
 
 import numpy as np
 
+import nets
+import text_targets
 import tokenizer
 import world
 
@@ -53,6 +57,11 @@ def main() -> None:
     rng = random.Random(args.seed)
     images = np.zeros((args.count, world.SIZE, world.SIZE, 3), dtype=np.uint8)
     ids = np.zeros((args.count, tokenizer.MAX_LENGTH), dtype=np.int16)
+    cells = np.zeros((args.count, nets.LATENT_SIZE, nets.LATENT_SIZE), dtype=np.int8)
+    targets = {k: np.full((args.count, tokenizer.MAX_LENGTH), text_targets.IGNORE, dtype=np.int8)
+               for k in text_targets.HEAD_SIZES}
+    targets["xy"] = np.full((args.count, tokenizer.MAX_LENGTH, 2), np.nan, dtype=np.float16)
+    words = text_targets.word_table(tok.vocab)
     captions: list[str] = []
     skipped = 0
     i = 0
@@ -62,13 +71,19 @@ def main() -> None:
             skipped += 1
             continue
         images[i] = np.asarray(world.render(s))
-        ids[i] = tok(s.caption)
+        caption_ids = tok(s.caption)
+        ids[i] = caption_ids
+        cells[i] = world.cell_labels(s, nets.LATENT_SIZE)
+        for k, v in text_targets.token_targets(s, caption_ids, words).items():
+            targets[k][i] = v
         captions.append(s.caption)
         i += 1
     data = os.path.join(ROOT, "data")
     os.makedirs(data, exist_ok=True)
     np.save(os.path.join(data, "train-images.npy"), images)
     np.save(os.path.join(data, "train-ids.npy"), ids)
+    np.save(os.path.join(data, "train-cells.npy"), cells)
+    np.savez(os.path.join(data, "train-token-targets.npz"), **targets)
     with open(os.path.join(data, "train-captions.json"), "w") as f:
         json.dump(captions, f)
     print(f"wrote {args.count} training scenes ({skipped} held-out collisions skipped), {len(held)} held-out captions,"

@@ -1,5 +1,6 @@
 #!/bin/sh
-# Rebuild the built-in model from nothing: data, autoencoder (+ latents), text encoder + UNet (then a fine-tune at a
+# Rebuild the built-in model from nothing: data (images, captions, and training-only supervision: each latent cell's
+# shape kind and each caption word's object), autoencoder (+ latents), text encoder + UNet (then a fine-tune at a
 # smaller batch and lower learning rate), the decoder sharpened with the encoder frozen, ONNX export, and the
 # Python-side evaluation. Budgets are wall-clock minutes; the defaults take about 118 minutes on 2 CPU cores.
 #   VAE_MINUTES=16 UNET_MINUTES=55 FINETUNE_MINUTES=18 DECODER_MINUTES=20 ./retrain.sh

@@ -21,7 +21,9 @@ import torch
 import torch.nn.functional as F
 
 import nets
+import text_targets
 import tokenizer
+import world
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -43,6 +45,12 @@ PREDICTION_TYPE = "v_prediction"
 # The autoencoder decodes its latents with this much Gaussian noise added while it trains, so a slightly-off latent
 # from the UNet still decodes to a clean shape (the latents are kept near unit scale by a small penalty).
 LATENT_NOISE = 0.1
+# A 1x1 head must read each latent cell's shape kind back through this much noise (world.cell_labels). Plain pixel
+# losses leave kinds close together in latent space (a small circle and square differ by a third of what two colours
+# do), so the UNet's slightly-off latents decoded to blobs; this keeps kinds apart by a margin the noise can't bridge.
+CELL_NOISE, CELL_WEIGHT = 0.5, 0.05
+# Weight of the text encoder's per-token object targets (text_targets.py) next to the diffusion loss.
+TEXT_TARGET_WEIGHT = 0.05
 
 
 def alphas_cumprod() -> torch.Tensor:
@@ -64,13 +72,18 @@ def train_vae(minutes: float, batch: int, resume: bool, lr: float) -> None:
     """Mostly a deterministic autoencoder: the latent is the encoder's mean, with a small penalty that keeps it
     near unit scale (a KL on the mean only) and fixed-scale noise on it while decoding (see LATENT_NOISE)."""
     images = torch.from_numpy(np.load(os.path.join(DATA, "train-images.npy")))
+    cells = torch.from_numpy(np.load(os.path.join(DATA, "train-cells.npy")).astype(np.int64))
     n = images.shape[0]
     ae = nets.AutoEncoder()
+    cell_head = torch.nn.Conv2d(nets.LATENT_CHANNELS, len(world.SHAPES) + 1, 1)
     path = os.path.join(CKPT, "vae.pt")
     if resume and os.path.exists(path):
-        ae.load_state_dict(torch.load(path)["model"])
+        ck = torch.load(path)
+        ae.load_state_dict(ck["model"])
+        if "cell_head" in ck:
+            cell_head.load_state_dict(ck["cell_head"])
         log("resumed autoencoder")
-    opt = torch.optim.Adam(ae.parameters(), lr=lr)
+    opt = torch.optim.Adam(list(ae.parameters()) + list(cell_head.parameters()), lr=lr)
     start, step = time.time(), 0
     budget = minutes * 60
     while time.time() - start < budget:
@@ -82,15 +95,21 @@ def train_vae(minutes: float, batch: int, resume: bool, lr: float) -> None:
         mean, _ = ae.encoder(x)
         rec = ae.decoder(mean + LATENT_NOISE * torch.randn_like(mean))
         kl = 0.5 * mean.pow(2).mean()
-        loss = F.mse_loss(rec, x) + F.l1_loss(rec, x) + 1e-3 * kl
+        kinds = cell_head(mean + CELL_NOISE * torch.randn_like(mean))
+        cell_loss = F.cross_entropy(kinds, cells[idx])
+        loss = F.mse_loss(rec, x) + F.l1_loss(rec, x) + 1e-3 * kl + CELL_WEIGHT * cell_loss
         opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()
         step += 1
         if step % 25 == 0:
-            log(f"vae step {step} loss {loss.item():.4f} kl {kl.item():.2f} {step / (time.time() - start):.2f} it/s")
+            shaped = cells[idx] < len(world.SHAPES)
+            acc = (kinds.argmax(1) == cells[idx])[shaped].float().mean().item()
+            log(f"vae step {step} loss {loss.item():.4f} kl {kl.item():.2f} cell kinds {cell_loss.item():.3f} "
+                f"({acc:.0%} of shape cells) {step / (time.time() - start):.2f} it/s")
     os.makedirs(CKPT, exist_ok=True)
-    torch.save({"model": ae.state_dict(), "block_out_channels": ae.block_out_channels}, os.path.join(CKPT, "vae.pt"))
+    torch.save({"model": ae.state_dict(), "block_out_channels": ae.block_out_channels,
+                "cell_head": cell_head.state_dict()}, os.path.join(CKPT, "vae.pt"))
     log(f"vae trained: {step} steps")
     encode_latents()
 
@@ -186,22 +205,42 @@ def encode_text(te: nets.TextEncoder, ids: torch.Tensor, eos: int) -> torch.Tens
     return F.pad(states, (0, 0, 0, ids.shape[1] - length))
 
 
+def text_target_loss(out: torch.Tensor, targets: dict[str, torch.Tensor]) -> torch.Tensor:
+    """Cross-entropy per class target (tokens without one are ignored) + squared error on the object's x, y."""
+    loss, first = out.new_zeros(()), 0
+    for key, width in text_targets.HEAD_SIZES.items():
+        logits = out[..., first:first + width].reshape(-1, width)
+        first += width
+        target = targets[key].reshape(-1)
+        if (target != text_targets.IGNORE).any():
+            loss = loss + F.cross_entropy(logits, target, ignore_index=text_targets.IGNORE)
+    xy, where = out[..., first:first + 2], ~torch.isnan(targets["xy"])
+    if where.any():
+        loss = loss + 10 * (xy[where] - targets["xy"][where]).pow(2).mean()
+    return loss
+
+
 def train_unet(minutes: float, batch: int, resume: bool, lr: float, name: str = "unet.pt") -> None:
     tok = tokenizer.ClipTokenizer.load(os.path.join(ROOT, "tokenizer"))
     latents = torch.from_numpy(np.load(os.path.join(DATA, "train-latents.npy")).astype(np.float32))
     n = latents.shape[0]
     ids_all = torch.from_numpy(np.load(os.path.join(DATA, "train-ids.npy"))[:n].astype(np.int64))
     empty = torch.tensor(tok(""), dtype=torch.int64)
+    with np.load(os.path.join(DATA, "train-token-targets.npz")) as z:
+        targets = {k: torch.from_numpy(z[k][:n].astype(np.float32 if k == "xy" else np.int64)) for k in z.files}
     te, unet = make_text_encoder(tok), nets.UNet()
+    text_head = torch.nn.Linear(nets.TEXT_WIDTH, text_targets.HEAD_WIDTH)  # training only, never exported
     params = list(te.parameters()) + list(unet.parameters())
-    opt = torch.optim.AdamW(params, lr=lr, weight_decay=0.01)
+    opt = torch.optim.AdamW(params + list(text_head.parameters()), lr=lr, weight_decay=0.01)
     step = 0
     path = os.path.join(CKPT, name)
     if resume and os.path.exists(path):
         ck = torch.load(path)
         te.load_state_dict(ck["text_encoder"])
         unet.load_state_dict(ck["unet"])
-        opt.load_state_dict(ck["opt"])
+        if "text_head" in ck:  # a checkpoint from before the text targets resumes with a fresh optimizer
+            text_head.load_state_dict(ck["text_head"])
+            opt.load_state_dict(ck["opt"])
         step = ck["step"]
         ema_te, ema_unet = make_text_encoder(tok), nets.UNet()
         ema_te.load_state_dict(ck["ema_text_encoder"])
@@ -217,10 +256,12 @@ def train_unet(minutes: float, batch: int, resume: bool, lr: float, name: str = 
     start, last_save, first_step = time.time(), time.time(), step
     budget = minutes * 60
     losses: list[float] = []
+    text_losses: list[float] = []
 
     def save() -> None:
         os.makedirs(CKPT, exist_ok=True)
         torch.save({"text_encoder": te.state_dict(), "unet": unet.state_dict(), "opt": opt.state_dict(), "step": step,
+                    "text_head": text_head.state_dict(),
                     "ema_text_encoder": ema_te.state_dict(), "ema_unet": ema_unet.state_dict()}, path + ".tmp")
         os.replace(path + ".tmp", path)
 
@@ -239,8 +280,13 @@ def train_unet(minutes: float, batch: int, resume: bool, lr: float, name: str = 
         a = ac[t][:, None, None, None]
         xt = a.sqrt() * x0 + (1 - a).sqrt() * noise
         v = a.sqrt() * noise - (1 - a).sqrt() * x0
-        pred = unet(xt, t.float(), encode_text(te, ids, tok.eos))
+        context = encode_text(te, ids, tok.eos)
+        pred = unet(xt, t.float(), context)
         loss = ((pred - v).pow(2).mean(dim=(1, 2, 3)) * weight[t]).mean()
+        kept = idx[~drop]  # captions dropped for guidance have nothing to be read back
+        text_loss = text_target_loss(text_head(context[~drop]), {key: val[kept] for key, val in targets.items()})
+        loss = loss + TEXT_TARGET_WEIGHT * text_loss
+        text_losses.append(text_loss.item())
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(params, 1.0)
@@ -250,10 +296,11 @@ def train_unet(minutes: float, batch: int, resume: bool, lr: float, name: str = 
         with torch.no_grad():
             for pe, p in zip(ema_params, params):
                 pe.mul_(decay).add_(p.detach(), alpha=1 - decay)
-        losses.append(loss.item())
+        losses.append(loss.item() - TEXT_TARGET_WEIGHT * text_losses[-1])
         if step % 25 == 0:
             rate = (step - first_step) / (time.time() - start)
-            log(f"unet step {step} loss {np.mean(losses[-100:]):.4f} lr {opt.param_groups[0]['lr']:.2e} "
+            log(f"unet step {step} loss {np.mean(losses[-100:]):.4f} text targets {np.mean(text_losses[-100:]):.3f} "
+                f"lr {opt.param_groups[0]['lr']:.2e} "
                 f"{rate:.2f} it/s progress {progress:.2f}")
         if time.time() - last_save > 180:
             save()

@@ -284,3 +284,33 @@ def background_image(scene: Scene, size: int) -> Image.Image:
             t = yy / (size - 1)
             draw.line([(0, yy), (size, yy)], fill=tuple(int(round(a + (b - a) * t)) for a, b in zip(top, bottom)))
     return img
+
+
+def cell_labels(scene: Scene, cells: int, min_cover: float = 0.15) -> "list[list[int]]":
+    """Which shape kind covers each of the cells x cells latent cells (index into SHAPES; len(SHAPES) = none).
+
+    Training-only supervision for the autoencoder: a small head must read these back from the (noised) latents, so
+    the latent space keeps shape kinds as far apart as colours. A cell takes the kind that covers most of it, if
+    that covers at least min_cover of its area."""
+    scale = 2  # enough to tell how much of an 8x8-pixel cell a shape covers
+    big, k = SIZE * scale, scale
+    cover = [[0.0] * (cells * cells) for _ in scene.shapes]
+    for n, s in enumerate(scene.shapes):
+        mask = Image.new("L", (big, big), 0)
+        draw = ImageDraw.Draw(mask)
+        r, cx, cy = SIZES[s.size] * k, s.x * k, s.y * k
+        if s.shape in ("circle", "ring"):
+            draw.ellipse([cx - r, cy - r, cx + r, cy + r], fill=255)
+            if s.shape == "ring":
+                ri = r * 0.55
+                draw.ellipse([cx - ri, cy - ri, cx + ri, cy + ri], fill=0)
+        else:
+            draw.polygon(shape_polygon(s.shape, cx, cy, r) or [], fill=255)
+        pooled = mask.resize((cells, cells), Image.BOX)  # mean coverage per cell, 0..255
+        cover[n] = [v / 255.0 for v in pooled.getdata()]
+    labels = [[len(SHAPES)] * cells for _ in range(cells)]
+    for i in range(cells * cells):
+        best = max(range(len(scene.shapes)), key=lambda n: cover[n][i])
+        if cover[best][i] >= min_cover:
+            labels[i // cells][i % cells] = SHAPES.index(scene.shapes[best].shape)
+    return labels
