@@ -1,6 +1,6 @@
 """Monitor training: sample the held-out captions from the PyTorch checkpoints and score them with the detector.
 
-  python3 evaluate.py [--steps 16] [--guidance 5] [--limit 360] [--grid /tmp/grid.png]
+  python3 evaluate.py [--steps 16] [--guidance 2] [--limit 360] [--grid /tmp/grid.png]
   python3 evaluate.py --recon     # the autoencoder alone: render, encode, decode, detect (its ceiling)
 
 Samples with the same Euler ("trailing" spacing) math the engine uses, so numbers match the ONNX model's closely.
@@ -99,7 +99,7 @@ def reconstructions(specs: list[dict]) -> list[np.ndarray]:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--steps", type=int, default=16)
-    ap.add_argument("--guidance", type=float, default=5.0)
+    ap.add_argument("--guidance", type=float, default=train.GUIDANCE_SCALE)
     ap.add_argument("--limit", type=int, default=360)
     ap.add_argument("--grid", default="")
     ap.add_argument("--raw", action="store_true", help="use the raw weights instead of the EMA")

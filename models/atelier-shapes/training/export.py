@@ -131,7 +131,7 @@ def main() -> None:
         "id": "atelier-shapes",
         "description": "Atelier's built-in 64x64 text-to-image model of flat coloured shapes (circle, square, "
                        "triangle, star, ring, diamond) on plain or gradient backgrounds; trained in this repository.",
-        "guidance_scale": 5.0, "native_size": 64,
+        "guidance_scale": train.GUIDANCE_SCALE, "native_size": 64,
         "quality": {"low": {"steps": 8}, "medium": {"steps": 16}, "high": {"steps": 30}}})
 
 
