@@ -17,6 +17,10 @@ const blockedAt = (text: string, level: ModerationLevel): TextFinding[] => {
   const policy = DEFAULT_POLICY.levels[level];
   return classifyText(text, policy).filter((f) => textTierBlocks(policy, f.category, f.tier));
 };
+/** Benign look-alikes: nothing in them is blocked at auto. */
+const allowedAtAuto = (prompts: string[]) => {
+  for (const prompt of prompts) assert.deepEqual(blockedAt(prompt, 'auto'), [], prompt);
+};
 const verdict = (text: string, level: ModerationLevel) => blockedAt(text, level).map((f) => `${f.category}/${f.tier}`).sort().join(',');
 
 test('"cp" next to sexual, minor or trading words is sexual/minors; cerebral palsy and the copy command are not', () => {
@@ -30,14 +34,14 @@ test('"cp" next to sexual, minor or trading words is sexual/minors; cerebral pal
     assert.ok(ruleCategories(prompt).includes('sexual/minors'), prompt);
     assert.ok(blockedAt(prompt, 'low').some((f) => f.category === 'sexual/minors'), prompt);
   }
-  for (const prompt of [
+  allowedAtAuto([
     'a boy with cp laughing on a swing, children book illustration',
     'physiotherapist helping a toddler with cp to walk',
     'cheat sheet: cp copies files, mv moves them',
     'run cp file.txt backup/ in a terminal, screenshot',
     'cp 2077 fan art, neon city',
     'therapy videos for toddlers with cp, friendly illustration',
-  ]) assert.deepEqual(blockedAt(prompt, 'auto'), [], prompt);
+  ]);
 });
 
 test('self-harm shorthand and method requests are severe without the word suicide', () => {
@@ -57,12 +61,12 @@ test('self-harm shorthand and method requests are severe without the word suicid
     assert.ok(readRules(prompt).findings.some((f) => f.category === 'self-harm' && f.tier === 'severe'), prompt);
     assert.match(verdict(prompt, 'low'), /self-harm\/severe/, prompt);
   }
-  for (const prompt of [
+  allowedAtAuto([
     'a runner crossing the finish line after 42 kms',
     'naloxone kit that reverses an opioid overdose, pharmacy poster',
     'how many pills are in a blister pack, product photo',
     'an od green military jacket on a hanger',
-  ]) assert.deepEqual(blockedAt(prompt, 'auto'), [], prompt);
+  ]);
 });
 
 test('misspelled nudity words are nudity (mature): blocked at auto, not at low', () => {
@@ -101,10 +105,10 @@ test('demeaning generalisations about a protected group are hate without any slu
     'the girls are lazy on a sunday morning, cozy',
   ]) assert.deepEqual(ruleCategories(prompt).filter((c) => c === 'hate'), [], prompt);
   // Protection is not a denied right: "should not be allowed to be harassed" passes, rules and model alike.
-  for (const prompt of [
+  allowedAtAuto([
     'trans people should not be allowed to be bullied at school, campaign poster',
     'asylum seekers must never be left to starve, charity banner',
-  ]) assert.deepEqual(blockedAt(prompt, 'auto'), [], prompt);
+  ]);
 });
 
 test('a sentence spelled out letter by letter keeps its word boundaries at the double spaces', () => {

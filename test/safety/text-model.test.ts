@@ -31,6 +31,12 @@ test('scores are deterministic: the same prompt, the same file read twice, the s
   assert.deepEqual(textFeatures(prompt), textFeatures(prompt));
 });
 
+test('the request path scores the rules\' reading: the same numbers as scoring the prompt', () => {
+  for (const prompt of ['a man stabbing his neighbour in a dark alley', 'K1LL the pr0cess', 'n u d e  w o m a n', 'a red circle']) {
+    assert.deepEqual(textModel().scoreReading(readRules(prompt).primaryReading), textModel().score(prompt), prompt);
+  }
+});
+
 test('the file format round-trips: decoded weights score like the float weights within 8-bit error', () => {
   // A small seeded model: 50 buckets, weights in [-2, 2].
   let seed = 12345;
@@ -128,7 +134,7 @@ function scores(any: number, severe = any): ModelScores {
   return toScores(z);
 }
 function reading(findings: RuleReading['findings'], extra: Partial<RuleReading> = {}): RuleReading {
-  return { findings, minor: false, minorSexualCue: false, acquaintance: false, ...extra };
+  return { findings, minor: false, minorSexualCue: false, acquaintance: false, primaryReading: '', ...extra };
 }
 
 test('the veto drops only weak rule hits: severe hits, sexual/minors and sexual hints near a minor always stand', () => {

@@ -286,7 +286,7 @@ def background_image(scene: Scene, size: int) -> Image.Image:
     return img
 
 
-def cell_labels(scene: Scene, cells: int, min_cover: float = 0.15) -> "list[list[int]]":
+def cell_labels(scene: Scene, cells: int, min_cover: float = 0.15) -> list[list[int]]:
     """Which shape kind covers each of the cells x cells latent cells (index into SHAPES; len(SHAPES) = none).
 
     Training-only supervision for the autoencoder: a small head must read these back from the (noised) latents, so

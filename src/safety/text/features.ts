@@ -81,11 +81,19 @@ export function fnv1a(s: string): number {
   return h >>> 0;
 }
 
-/** The words the model reads: the primary normalized reading, benign senses blanked to "_". */
-export function modelWords(text: string): string[] {
-  const reading = blankBenignSenses(normalizeText(text).primary);
+/** The primary normalized reading of a prompt, benign senses blanked to "_" (the rules read it too). */
+export function primaryReading(text: string): string {
+  return blankBenignSenses(normalizeText(text).primary);
+}
+
+/** The words the model reads from a prompt's primary reading. */
+export function readingWords(reading: string): string[] {
   const words = reading.split(' ').filter((w) => w.length > 0);
   return words.length > MAX_WORDS ? words.slice(0, MAX_WORDS) : words;
+}
+
+export function modelWords(text: string): string[] {
+  return readingWords(primaryReading(text));
 }
 
 /** The feature strings of one prompt, before hashing (exported for tests and for inspecting what the model sees). */
@@ -131,5 +139,10 @@ export function hashFeatures(features: readonly string[], config: FeatureConfig 
 
 /** Text to features in one call: what the classifier and the training script both use. */
 export function textFeatures(text: string, config: FeatureConfig = DEFAULT_FEATURE_CONFIG): SparseVector {
-  return hashFeatures(featureStrings(modelWords(text), config), config);
+  return readingFeatures(primaryReading(text), config);
+}
+
+/** Features of an already computed primary reading (the request path has it from the rules). */
+export function readingFeatures(reading: string, config: FeatureConfig = DEFAULT_FEATURE_CONFIG): SparseVector {
+  return hashFeatures(featureStrings(readingWords(reading), config), config);
 }

@@ -75,6 +75,8 @@ export interface RuleReading {
   minorSexualCue: boolean;
   /** The requester's own acquaintance is named ("my ex", "the girl from my class"). */
   acquaintance: boolean;
+  /** The primary normalized reading, benign senses blanked: what the text model reads too. */
+  primaryReading: string;
 }
 
 export function readRules(text: string): RuleReading {
@@ -95,6 +97,7 @@ export function readRules(text: string): RuleReading {
     findings.push({ category: hit.category, tier: hit.tier, rule: `fuzzy.${hit.category}` });
   }
   return {
+    primaryReading: base[0],
     findings,
     minor: readings.some((r) => MINOR.test(r)) || stemmed.some((r) => MINOR_FRAME.test(r)) || statesMinorAge(normalized.withDigits),
     minorSexualCue: readings.some((r) => MINOR_SEXUAL_CUE.test(r)) || stemmed.some((r) => MINOR_SEXUAL_FRAME.test(r)),
@@ -166,7 +169,8 @@ export function combine(rules: RuleReading, scores: ModelScores, level?: LevelPo
  * apply its own (possibly operator-configured) thresholds; without it the default thresholds are used.
  */
 export function classifyText(text: string, level?: LevelPolicy): TextFinding[] {
-  return combine(readRules(text), textModel().score(text), level);
+  const rules = readRules(text);
+  return combine(rules, textModel().scoreReading(rules.primaryReading), level);
 }
 
 /** One finding per category, the most severe one, in canonical category order. */

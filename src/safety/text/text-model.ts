@@ -15,7 +15,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { MODERATION_CATEGORIES, type ModerationCategory } from '../categories.ts';
-import { type FeatureConfig, type SparseVector, textFeatures } from './features.ts';
+import { type FeatureConfig, type SparseVector, readingFeatures, textFeatures } from './features.ts';
 
 export interface ModelHead {
   category: ModerationCategory;
@@ -91,6 +91,11 @@ export class TextModel {
 
   score(text: string): ModelScores {
     return toScores(this.logits(textFeatures(text, this.header.features)));
+  }
+
+  /** The same scores from the prompt's primary reading (features.primaryReading), without normalizing it again. */
+  scoreReading(reading: string): ModelScores {
+    return toScores(this.logits(readingFeatures(reading, this.header.features)));
   }
 }
 
