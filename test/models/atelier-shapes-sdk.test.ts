@@ -5,7 +5,7 @@
  * each prompt checks colour, place and background, which by chance would all be right about 1 time in 500.
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,26 +13,17 @@ import { after, before, test } from 'node:test';
 import OpenAI from 'openai';
 import sharp from 'sharp';
 import { analyse, loadTemplates, region } from '../../models/atelier-shapes/eval/detector.ts';
+import { spawnServe } from '../helpers/spawn-serve.ts';
 
-const root = join(import.meta.dirname, '..', '..');
 const home = mkdtempSync(join(tmpdir(), 'atelier-sdk-'));
 let child: ChildProcess;
 let client: OpenAI;
 
 before(async () => {
   const env = { ...process.env, ATELIER_HOME: home, HF_HUB_CACHE: join(home, 'hf'), HF_HUB_OFFLINE: '1' };
-  child = spawn(process.execPath, [join(root, 'bin', 'atelier.js'), 'serve', '--port', '0', '--quiet'], { env });
-  const url = await new Promise<string>((resolve, reject) => {
-    let text = '';
-    child.stdout?.on('data', (d: Buffer) => {
-      text += d.toString();
-      const m = /(http:\/\/127\.0\.0\.1:\d+)\/v1/.exec(text);
-      if (m) resolve(m[1]);
-    });
-    child.on('exit', (code) => reject(new Error(`serve exited ${code}`)));
-    setTimeout(() => reject(new Error('serve did not start')), 60_000).unref();
-  });
-  client = new OpenAI({ apiKey: 'sk-local', baseURL: `${url}/v1`, maxRetries: 0, timeout: 120_000 });
+  const started = await spawnServe(env);
+  child = started.child;
+  client = new OpenAI({ apiKey: 'sk-local', baseURL: `${started.url}/v1`, maxRetries: 0, timeout: 120_000 });
 });
 
 after(async () => {

@@ -1,12 +1,13 @@
 // The CLI as a user runs it (a child process through bin/atelier.js): `models` lists installed models and aliases,
 // `generate` writes real images from a local model and prints their paths, `serve` answers over HTTP.
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { metadataOf } from '../helpers/images.ts';
+import { spawnServe } from '../helpers/spawn-serve.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 const fixture = join(root, 'test', 'fixtures', 'models', 'tiny-sd');
@@ -60,18 +61,8 @@ describe('atelier CLI', () => {
 
   it('serve listens on --port and answers the API', async () => {
     writeFileSync(join(home, 'config.json'), JSON.stringify({ aliases: { 'gpt-image-1': 'tiny-sd' } }));
-    const child = spawn(process.execPath, [join(root, 'bin', 'atelier.js'), 'serve', '--port', '0', '--quiet'], { env });
+    const { child, url } = await spawnServe(env);
     try {
-      const url = await new Promise<string>((resolve, reject) => {
-        let text = '';
-        child.stdout.on('data', (d: Buffer) => {
-          text += d.toString();
-          const m = /(http:\/\/127\.0\.0\.1:\d+)\/v1/.exec(text);
-          if (m) resolve(m[1]);
-        });
-        child.on('exit', (code) => reject(new Error(`serve exited ${code}`)));
-        setTimeout(() => reject(new Error('serve did not start')), 60_000);
-      });
       const models = await (await fetch(`${url}/v1/models`)).json();
       assert.ok(models.data.some((m: { id: string }) => m.id === 'tiny-sd'));
       const res = await fetch(`${url}/v1/images/generations`, {
