@@ -5,6 +5,7 @@
  */
 import type { Engine, EngineProvider, EngineRequest, EngineResult, EngineTask, ModelEntry } from '../../src/engines/engine.ts';
 import type { RawImage } from '../../src/imaging/raw-image.ts';
+import { TorchGenerator } from '../../src/diffusion/torch-random.ts';
 
 export interface TestEngineOptions {
   id?: string;
@@ -16,19 +17,9 @@ export interface TestEngineOptions {
   failWith?: Error;
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export function drawPicture(width: number, height: number, seed: number, progress = 1): RawImage {
-  const rand = mulberry32(seed);
+  const generator = new TorchGenerator(seed); // the product's seeded source: same seed, same picture
+  const rand = () => generator.uniformFloat();
   const bg = [rand(), rand(), rand()].map((v) => Math.round(60 + v * 180));
   const fg = [rand(), rand(), rand()].map((v) => Math.round(v * 255));
   const data = new Uint8Array(width * height * 3);
