@@ -2,8 +2,8 @@
 
 Usage: python3 make_data.py [--count 60000] [--seed 1]
 Outputs: ../tokenizer/*, ../eval/heldout-captions.json (committed), ../data/train-*.npy (git-ignored): images, token
-ids, and training-only supervision (each latent cell's shape kind, each caption token's object; see
-world.cell_labels and text_targets.py).
+ids, each scene's shapes (kind, size; train.py draws scenes with hard shapes more often), and training-only
+supervision (each latent cell's shape kind, each caption token's object; see world.cell_labels and text_targets.py).
 """
 from __future__ import annotations
 
@@ -58,6 +58,7 @@ def main() -> None:
     images = np.zeros((args.count, world.SIZE, world.SIZE, 3), dtype=np.uint8)
     ids = np.zeros((args.count, tokenizer.MAX_LENGTH), dtype=np.int16)
     cells = np.zeros((args.count, nets.LATENT_SIZE, nets.LATENT_SIZE), dtype=np.int8)
+    shapes = np.full((args.count, world.MAX_SHAPES, 2), -1, dtype=np.int8)  # (kind, size) per shape, for sampling
     targets = {k: np.full((args.count, tokenizer.MAX_LENGTH), text_targets.IGNORE, dtype=np.int8)
                for k in text_targets.HEAD_SIZES}
     targets["xy"] = np.full((args.count, tokenizer.MAX_LENGTH, 2), np.nan, dtype=np.float16)
@@ -74,6 +75,8 @@ def main() -> None:
         caption_ids = tok(s.caption)
         ids[i] = caption_ids
         cells[i] = world.cell_labels(s, nets.LATENT_SIZE)
+        for j, x in enumerate(s.shapes):
+            shapes[i, j] = (world.SHAPES.index(x.shape), list(world.SIZES).index(x.size))
         for k, v in text_targets.token_targets(s, caption_ids, words).items():
             targets[k][i] = v
         captions.append(s.caption)
@@ -83,6 +86,7 @@ def main() -> None:
     np.save(os.path.join(data, "train-images.npy"), images)
     np.save(os.path.join(data, "train-ids.npy"), ids)
     np.save(os.path.join(data, "train-cells.npy"), cells)
+    np.save(os.path.join(data, "train-shapes.npy"), shapes)
     np.savez(os.path.join(data, "train-token-targets.npz"), **targets)
     with open(os.path.join(data, "train-captions.json"), "w") as f:
         json.dump(captions, f)

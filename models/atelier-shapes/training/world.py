@@ -33,6 +33,7 @@ GRADIENT_DARKEN = 0.45
 
 SHAPES = ["circle", "square", "triangle", "star", "ring", "diamond"]
 SIZES = {"small": 8.0, "large": 13.0}  # nominal radius in pixels at 64x64
+MAX_SHAPES = 3  # per scene (random_scene draws 1 to 3)
 POSITIONS = {
     "left": (16, 32),
     "right": (48, 32),
