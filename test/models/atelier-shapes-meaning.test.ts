@@ -2,7 +2,7 @@
  * The built-in model through the real engine draws what it is asked: a handful of prompts, each image read back
  * with the evaluation's detector. Thresholds sit below the accuracy measured on 360 held-out captions
  * (MODEL_CARD.md: the place of a single shape, its colour and the background are learned; shape kinds are learned
- * for large shapes), so a working model passes (fixed seeds make it deterministic) and a broken one (noise, an
+ * for large shapes and, except stars, for small ones), so a working model passes (fixed seeds make it deterministic) and a broken one (noise, an
  * ignored prompt, swapped axes) fails: by chance a place is right 1 time in 5, a colour 1 in 10, a kind 1 in 6.
  */
 import { strict as assert } from 'node:assert';
@@ -93,7 +93,7 @@ test("changing the colour word changes the shape's colour (same seed)", async ()
   assert.ok(followed >= 5, `colour word followed in ${followed}/6 pairs`);
 });
 
-test('the shape word picks the kind (large shapes; small stars, diamonds and rings are not learned yet)', async () => {
+test('the shape word picks the kind of a large shape', async () => {
   const kinds = ['circle', 'square', 'triangle', 'star', 'ring', 'diamond'];
   const places = ['on the left', 'on the right', 'at the top', 'at the bottom', 'in the centre', 'on the left'];
   let right = 0;
@@ -102,5 +102,18 @@ test('the shape word picks the kind (large shapes; small stars, diamonds and rin
     if (found.objects.length === 1 && found.objects[0].shape === kind) right++;
   }
   LOG({ kinds: right });
-  assert.ok(right >= 4, `shape kind right in ${right}/6`);
+  assert.ok(right >= 5, `shape kind right in ${right}/6`);
+});
+
+test('the shape word picks the kind of a small shape (not yet for small stars)', async () => {
+  const kinds = ['circle', 'square', 'triangle', 'ring', 'diamond'];
+  let right = 0;
+  for (const [i, kind] of kinds.entries()) {
+    for (const [j, place] of ['on the left', 'on the right'].entries()) {
+      const found = await draw(`a small white ${kind} ${place} on a blue background`, 400 + i * 10 + j);
+      if (found.objects.length === 1 && found.objects[0].shape === kind) right++;
+    }
+  }
+  LOG({ smallKinds: right });
+  assert.ok(right >= 7, `small shape kind right in ${right}/10`);
 });
