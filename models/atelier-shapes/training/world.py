@@ -253,27 +253,28 @@ def shape_polygon(shape: str, cx: float, cy: float, r: float) -> list[tuple[floa
 
 def render(scene: Scene) -> Image.Image:
     big = SIZE * SUPERSAMPLE
-    background = background_image(scene, big)
-    img = background.copy()
-    draw = ImageDraw.Draw(img)
-    k = SUPERSAMPLE
-    for s in scene.shapes:
-        r = SIZES[s.size] * k
-        cx, cy = s.x * k, s.y * k
-        colour = COLOURS[s.colour]
-        if s.shape in ("circle", "ring"):
-            draw.ellipse([cx - r, cy - r, cx + r, cy + r], fill=colour)
-            if s.shape == "ring":
-                # the hole shows the background as it is there (it may be a gradient)
-                ri = r * 0.55
-                mask = Image.new("L", (big, big), 0)
-                ImageDraw.Draw(mask).ellipse([cx - ri, cy - ri, cx + ri, cy + ri], fill=255)
-                img.paste(background, (0, 0), mask)
-        else:
-            poly = shape_polygon(s.shape, cx, cy, r)
-            assert poly is not None
-            draw.polygon(poly, fill=colour)
+    img = background_image(scene, big)
+    for s in scene.shapes:  # shapes never overlap, so a ring's hole shows the background as it is there
+        img.paste(COLOURS[s.colour], (0, 0, big, big), shape_mask(s, big))
     return img.resize((SIZE, SIZE), Image.BOX)
+
+
+def shape_mask(s: Shape, size: int) -> Image.Image:
+    """The pixels a shape covers, drawn at size x size (an "L" mask, 255 inside; a ring without its hole)."""
+    k = size // SIZE
+    mask = Image.new("L", (size, size), 0)
+    draw = ImageDraw.Draw(mask)
+    r, cx, cy = SIZES[s.size] * k, s.x * k, s.y * k
+    if s.shape in ("circle", "ring"):
+        draw.ellipse([cx - r, cy - r, cx + r, cy + r], fill=255)
+        if s.shape == "ring":
+            ri = r * 0.55
+            draw.ellipse([cx - ri, cy - ri, cx + ri, cy + ri], fill=0)
+    else:
+        poly = shape_polygon(s.shape, cx, cy, r)
+        assert poly is not None
+        draw.polygon(poly, fill=255)
+    return mask
 
 
 def background_image(scene: Scene, size: int) -> Image.Image:
@@ -294,21 +295,8 @@ def cell_labels(scene: Scene, cells: int, min_cover: float = 0.15) -> list[list[
     the latent space keeps shape kinds as far apart as colours. A cell takes the kind that covers most of it, if
     that covers at least min_cover of its area."""
     scale = 2  # enough to tell how much of an 8x8-pixel cell a shape covers
-    big, k = SIZE * scale, scale
-    cover = [[0.0] * (cells * cells) for _ in scene.shapes]
-    for n, s in enumerate(scene.shapes):
-        mask = Image.new("L", (big, big), 0)
-        draw = ImageDraw.Draw(mask)
-        r, cx, cy = SIZES[s.size] * k, s.x * k, s.y * k
-        if s.shape in ("circle", "ring"):
-            draw.ellipse([cx - r, cy - r, cx + r, cy + r], fill=255)
-            if s.shape == "ring":
-                ri = r * 0.55
-                draw.ellipse([cx - ri, cy - ri, cx + ri, cy + ri], fill=0)
-        else:
-            draw.polygon(shape_polygon(s.shape, cx, cy, r) or [], fill=255)
-        pooled = mask.resize((cells, cells), Image.BOX)  # mean coverage per cell, 0..255
-        cover[n] = [v / 255.0 for v in pooled.getdata()]
+    cover = [[v / 255.0 for v in shape_mask(s, SIZE * scale).resize((cells, cells), Image.BOX).getdata()]
+             for s in scene.shapes]  # mean coverage per cell
     labels = [[len(SHAPES)] * cells for _ in range(cells)]
     for i in range(cells * cells):
         best = max(range(len(scene.shapes)), key=lambda n: cover[n][i])

@@ -15,7 +15,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { MODERATION_CATEGORIES, type ModerationCategory } from '../categories.ts';
-import { type FeatureConfig, type SparseVector, readingFeatures, textFeatures } from './features.ts';
+import { type FeatureConfig, type SparseVector, primaryReading, readingFeatures } from './features.ts';
 
 export interface ModelHead {
   category: ModerationCategory;
@@ -90,7 +90,7 @@ export class TextModel {
   }
 
   score(text: string): ModelScores {
-    return toScores(this.logits(textFeatures(text, this.header.features)));
+    return this.scoreReading(primaryReading(text));
   }
 
   /** The same scores from the prompt's primary reading (features.primaryReading), without normalizing it again. */
