@@ -54,7 +54,10 @@ class Attention(nn.Module):
         self.out = nn.Linear(dim, dim)
 
     def forward(self, x: torch.Tensor, context: torch.Tensor | None = None,
-                key_bias: torch.Tensor | None = None) -> torch.Tensor:
+                key_bias: torch.Tensor | None = None, zero_keys: int = 0) -> torch.Tensor:
+        """`zero_keys`: the context is followed by this many all-zero states. The projections have no bias, so each
+        such key scores exactly 0 and carries a zero value: one extra score of log(zero_keys) in the softmax gives the
+        same result as attending to all of them, without computing them (training runs at the captions' length)."""
         context = x if context is None else context
         b, n, d = x.shape
         h = self.heads
@@ -64,6 +67,10 @@ class Attention(nn.Module):
         scores = torch.matmul(q, k.transpose(-1, -2)) * (1.0 / math.sqrt(d // h))
         if key_bias is not None:
             scores = scores + key_bias
+        if zero_keys:
+            pads = scores.new_full((*scores.shape[:-1], 1), math.log(zero_keys))
+            out = torch.matmul(torch.cat([scores, pads], -1).softmax(-1)[..., :-1], v)
+            return self.out(out.transpose(1, 2).reshape(b, n, d))
         out = torch.matmul(scores.softmax(-1), v).transpose(1, 2).reshape(b, n, d)
         return self.out(out)
 
@@ -131,13 +138,13 @@ class SpatialTransformer(nn.Module):
         self.ln3, self.ff = nn.LayerNorm(channels), FeedForward(channels, 2)
         self.proj_out = nn.Conv2d(channels, channels, 1)
 
-    def forward(self, x: torch.Tensor, context: torch.Tensor, coords: torch.Tensor) -> torch.Tensor:
+    def forward(self, x: torch.Tensor, context: torch.Tensor, coords: torch.Tensor, zero_states: int = 0) -> torch.Tensor:
         b, c, hgt, wid = x.shape
         h = self.proj_in(self.norm(x))
         h = h + self.pos(F.interpolate(coords, size=(hgt, wid), mode="bilinear", align_corners=False))
         h = h.flatten(2).transpose(1, 2)
         h = h + self.self_attn(self.ln1(h))
-        h = h + self.cross_attn(self.ln2(h), context)
+        h = h + self.cross_attn(self.ln2(h), context, zero_keys=zero_states)
         h = h + self.ff(self.ln3(h))
         h = h.transpose(1, 2).reshape(b, c, hgt, wid)
         return x + self.proj_out(h)
@@ -172,18 +179,22 @@ class UNet(nn.Module):
         self.up1, self.attn_u1 = ResBlock(c2 + c1, c1, temb), SpatialTransformer(c1, context_dim)
         self.norm_out, self.conv_out = norm(c1), nn.Conv2d(c1, LATENT_CHANNELS, 3, padding=1)
 
-    def forward(self, sample: torch.Tensor, timestep: torch.Tensor, encoder_hidden_states: torch.Tensor) -> torch.Tensor:
+    def forward(self, sample: torch.Tensor, timestep: torch.Tensor, encoder_hidden_states: torch.Tensor,
+                zero_states: int = 0) -> torch.Tensor:
+        """`zero_states`: encoder_hidden_states stands for itself followed by this many all-zero (pad) states, as the
+        text encoder gives after the caption; training passes only the caption's states (see Attention)."""
         t = self.time(timestep_embedding(timestep, self.channels[0]))
         ctx = encoder_hidden_states
         # coordinates are resized to the input, so other latent sizes than the native one still run
         xy = F.interpolate(self.coord_map, size=sample.shape[-2:], mode="bilinear", align_corners=False)
         h = self.conv_in(sample) + self.coord_in(xy)
-        s1 = self.attn_d1(self.down1(h, t), ctx, xy)
-        s2 = self.attn_d2(self.down2(self.pool1(s1), t), ctx, xy)
-        m = self.mid2(self.attn_mid(self.mid1(s2, t), ctx, xy), t)
-        u = self.attn_u2(self.up2(torch.cat([m, s2], 1), t), ctx, xy)
+        z = zero_states
+        s1 = self.attn_d1(self.down1(h, t), ctx, xy, z)
+        s2 = self.attn_d2(self.down2(self.pool1(s1), t), ctx, xy, z)
+        m = self.mid2(self.attn_mid(self.mid1(s2, t), ctx, xy, z), t)
+        u = self.attn_u2(self.up2(torch.cat([m, s2], 1), t), ctx, xy, z)
         u = F.interpolate(u, size=s1.shape[-2:], mode="nearest")
-        u = self.attn_u1(self.up1(torch.cat([u, s1], 1), t), ctx, xy)
+        u = self.attn_u1(self.up1(torch.cat([u, s1], 1), t), ctx, xy, z)
         return self.conv_out(F.silu(self.norm_out(u)))
 
 

@@ -222,13 +222,13 @@ def make_text_encoder(tok: tokenizer.ClipTokenizer) -> nets.TextEncoder:
     return nets.TextEncoder(len(tok.vocab), tok.eos)
 
 
-def encode_text(te: nets.TextEncoder, ids: torch.Tensor, eos: int) -> torch.Tensor:
-    """Run the text encoder only up to the longest caption in the batch; pad states are zero anyway (see TextEncoder),
-    so the result equals running it on all 77 positions, at a fraction of the cost."""
+def encode_text(te: nets.TextEncoder, ids: torch.Tensor, eos: int) -> tuple[torch.Tensor, int]:
+    """Run the text encoder only up to the longest caption in the batch. Returns those states and how many pad
+    positions follow them: pad states are zero (see TextEncoder), so this equals running it on all 77 positions, at
+    a fraction of the cost, and the UNet takes the pair as is (its zero_states)."""
     first_eos = (ids == eos).int().argmax(dim=1)
     length = int(first_eos.max().item()) + 1
-    states = te(ids[:, :length])
-    return F.pad(states, (0, 0, 0, ids.shape[1] - length))
+    return te(ids[:, :length]), ids.shape[1] - length
 
 
 def text_target_loss(out: torch.Tensor, targets: dict[str, torch.Tensor]) -> torch.Tensor:
@@ -307,11 +307,12 @@ def train_unet(minutes: float, batch: int, resume: bool, lr: float, name: str = 
         a = ac[t][:, None, None, None]
         xt = a.sqrt() * x0 + (1 - a).sqrt() * noise
         v = a.sqrt() * noise - (1 - a).sqrt() * x0
-        context = encode_text(te, ids, tok.eos)
-        pred = unet(xt, t.float(), context)
+        context, pads = encode_text(te, ids, tok.eos)
+        pred = unet(xt, t.float(), context, pads)
         loss = ((pred - v).pow(2).mean(dim=(1, 2, 3)) * weight[t]).mean()
         kept = idx[~drop]  # captions dropped for guidance have nothing to be read back
-        text_loss = text_target_loss(text_head(context[~drop]), {key: val[kept] for key, val in targets.items()})
+        kept_targets = {key: val[kept][:, :context.shape[1]] for key, val in targets.items()}  # pads have none
+        text_loss = text_target_loss(text_head(context[~drop]), kept_targets)
         loss = loss + TEXT_TARGET_WEIGHT * text_loss
         text_losses.append(text_loss.item())
         opt.zero_grad(set_to_none=True)
