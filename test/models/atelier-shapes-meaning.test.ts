@@ -2,7 +2,7 @@
  * The built-in model through the real engine draws what it is asked: a handful of prompts, each image read back
  * with the evaluation's detector. Thresholds sit below the accuracy measured on 360 held-out captions
  * (MODEL_CARD.md: the place of a single shape, its colour and the background are learned; shape kinds are learned
- * for large shapes and, except stars, for small ones), so a working model passes (fixed seeds make it
+ * for large shapes and, except stars (about half right), for small ones), so a working model passes (fixed seeds make it
  * deterministic) and a broken one (noise, an ignored prompt, swapped axes) fails: by chance a place is right 1 time
  * in 5, a colour 1 in 10, a kind 1 in 6.
  */
@@ -116,5 +116,6 @@ test('the shape word picks the kind of a small shape (not yet for small stars)',
     }
   }
   LOG({ smallKinds: right });
-  assert.ok(right >= 7, `small shape kind right in ${right}/10`);
+  // measured 10/10 (fifth version; the fourth drew 8/10)
+  assert.ok(right >= 8, `small shape kind right in ${right}/10`);
 });
