@@ -2,9 +2,9 @@
  * The built-in model through the real engine draws what it is asked: a handful of prompts, each image read back
  * with the evaluation's detector. Thresholds sit below the accuracy measured on 360 held-out captions
  * (MODEL_CARD.md: the place of a single shape, its colour and the background are learned; shape kinds are learned
- * for large shapes and, except stars (about half right), for small ones), so a working model passes (fixed seeds make it
- * deterministic) and a broken one (noise, an ignored prompt, swapped axes) fails: by chance a place is right 1 time
- * in 5, a colour 1 in 10, a kind 1 in 6.
+ * for large shapes and, except stars (about half right), for small ones), so a working model passes (fixed seeds
+ * make it deterministic) and a broken one (noise, an ignored prompt, swapped axes) fails: by chance a place is right
+ * 1 time in 5, a colour 1 in 10, a kind 1 in 6.
  */
 import { strict as assert } from 'node:assert';
 import { mkdtempSync, rmSync } from 'node:fs';

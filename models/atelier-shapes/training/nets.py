@@ -69,9 +69,10 @@ class Attention(nn.Module):
             scores = scores + key_bias
         if zero_keys:
             pads = scores.new_full((*scores.shape[:-1], 1), math.log(zero_keys))
-            out = torch.matmul(torch.cat([scores, pads], -1).softmax(-1)[..., :-1], v)
-            return self.out(out.transpose(1, 2).reshape(b, n, d))
-        out = torch.matmul(scores.softmax(-1), v).transpose(1, 2).reshape(b, n, d)
+            weights = torch.cat([scores, pads], -1).softmax(-1)[..., :-1]
+        else:
+            weights = scores.softmax(-1)
+        out = torch.matmul(weights, v).transpose(1, 2).reshape(b, n, d)
         return self.out(out)
 
 
