@@ -139,7 +139,8 @@ class SpatialTransformer(nn.Module):
         self.ln3, self.ff = nn.LayerNorm(channels), FeedForward(channels, 2)
         self.proj_out = nn.Conv2d(channels, channels, 1)
 
-    def forward(self, x: torch.Tensor, context: torch.Tensor, coords: torch.Tensor, zero_states: int = 0) -> torch.Tensor:
+    def forward(self, x: torch.Tensor, context: torch.Tensor, coords: torch.Tensor,
+                zero_states: int = 0) -> torch.Tensor:
         b, c, hgt, wid = x.shape
         h = self.proj_in(self.norm(x))
         h = h + self.pos(F.interpolate(coords, size=(hgt, wid), mode="bilinear", align_corners=False))
