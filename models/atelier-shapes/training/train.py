@@ -312,7 +312,7 @@ def train_unet(minutes: float, batch: int, resume: bool, lr: float, name: str = 
         pred = unet(xt, t.float(), context, pads)
         loss = ((pred - v).pow(2).mean(dim=(1, 2, 3)) * weight[t]).mean()
         kept = idx[~drop]  # captions dropped for guidance have nothing to be read back
-        kept_targets = {key: val[kept][:, :context.shape[1]] for key, val in targets.items()}  # pads have none
+        kept_targets = {key: val[kept, :context.shape[1]] for key, val in targets.items()}  # pads have none
         text_loss = text_target_loss(text_head(context[~drop]), kept_targets)
         loss = loss + TEXT_TARGET_WEIGHT * text_loss
         text_losses.append(text_loss.item())
